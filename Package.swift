@@ -1,0 +1,37 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "onboard",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "onboard", targets: ["onboard"]),
+        .library(name: "LuaKit", targets: ["LuaKit"]),
+        .library(name: "JSONCodec", targets: ["JSONCodec"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Debian's liblua5.4-dev: a modulemap and shim.h only.
+        .systemLibrary(name: "CLua", path: "Sources/CLua", providers: [.apt(["liblua5.4-dev"])]),
+        // The C that must stay C: trampolines, message handler, hooks, allocator, sandbox wrappers.
+        .target(name: "CLuaShims", dependencies: ["CLua"], linkerSettings: [.linkedLibrary("lua5.4")]),
+        // JSON with exact int64 integers, sorted keys and byte offsets in errors. No Lua.
+        .target(name: "JSONCodec"),
+        .target(name: "LuaKit", dependencies: ["CLua", "CLuaShims", "JSONCodec"]),
+        .target(name: "OnboardRuntime", dependencies: ["LuaKit", "JSONCodec"]),
+        .executableTarget(
+            name: "onboard",
+            dependencies: [
+                "OnboardRuntime", "LuaKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "JSONCodecTests", dependencies: ["JSONCodec"]),
+        .testTarget(name: "LuaKitTests", dependencies: ["LuaKit", "CLua"]),
+        .testTarget(name: "OnboardRuntimeTests", dependencies: ["OnboardRuntime", "LuaKit"]),
+        .testTarget(name: "OnboardCLITests", dependencies: []),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,102 @@
+import CLua
+import CLuaShims
+import JSONCodec
+
+/// The `json` module scripts get (`require("json")`, also a global), on the same codec the host
+/// uses (`JSONCodec`).
+///
+/// ```lua
+/// local json = require("json")
+/// local doc = json.decode('{"id": 9007199254740993, "tags": [], "note": null}')
+/// assert(math.type(doc.id) == "integer" and doc.note == json.null)
+/// print(json.encode(doc))                      --> {"id":9007199254740993,"note":null,"tags":[]}
+/// print(json.encode({ a = json.array{} }, { indent = 2 }))
+/// ```
+///
+/// Integers stay exact over the whole int64 range; floats round-trip (and `3.0` stays a float);
+/// `json.null` is a sentinel; decoded arrays and objects carry a marker metatable, so an empty
+/// `[]` and `{}` survive a round trip, and `json.array{}` / `json.object{}` mark tables made by
+/// hand. An unmarked empty table encodes as `{}`. Object keys are written in sorted order.
+public enum LuaJSON {
+    /// Installs `json` as a preloaded module and a global.
+    public static func install(in state: LuaState) throws(LuaError) {
+        let markers = Markers(state: state)
+        let module: LuaValue = [
+            "encode": .hostFunction(LuaHostFunction(pushing: { args in try encode(args, markers) })),
+            "decode": .hostFunction(LuaHostFunction(pushing: { args in try decode(args, markers) })),
+            "array": .hostFunction(LuaHostFunction(pushing: { args in try mark(args, markers, array: true) })),
+            "object": .hostFunction(LuaHostFunction(pushing: { args in try mark(args, markers, array: false) })),
+            "null": .lightUserdata(nil),
+        ]
+        try state.preload("json", module)
+        try state.execute("json = require('json')", chunkName: "=json")
+    }
+
+    /// The marker metatables of decoded arrays and objects, held in the registry. Their
+    /// `__metatable` field keeps scripts from reading or replacing them.
+    final class Markers {
+        let array: LuaReference
+        let object: LuaReference
+
+        init(state: LuaState) {
+            array = Markers.make(state, "json.array")
+            object = Markers.make(state, "json.object")
+        }
+
+        private static func make(_ state: LuaState, _ name: String) -> LuaReference {
+            let L = state.L
+            lua_createtable(L, 0, 1)
+            _ = lua_pushstring(L, "__metatable")
+            _ = name.withCString { lua_pushstring(L, $0) }
+            lua_rawset(L, -3)
+            return LuaReference(ref: luaL_ref(L, clua_registryindex()), registry: state.references)
+        }
+    }
+
+    /// json.array(t) / json.object(t): marks t (or a new table) and returns it.
+    private static func mark(_ args: LuaArguments, _ markers: Markers, array: Bool) throws -> Int {
+        let L = args.L
+        let kind = array ? "array" : "object"
+        if args.isNil(0) {
+            lua_createtable(L, 0, 0)
+        } else {
+            guard lua_type(L, 1) == LUA_TTABLE else { throw args.bad(0, "table") }
+            lua_settop(L, 1)
+            if lua_getmetatable(L, 1) != 0 {
+                let ours = isMarker(L, -1, markers.array) || isMarker(L, -1, markers.object)
+                clua_pop(L, 1)
+                guard ours else {
+                    throw LuaError(status: .runtime, message: "json.\(kind): the table already has a metatable")
+                }
+            }
+        }
+        lua_rawgeti(L, clua_registryindex(), lua_Integer((array ? markers.array : markers.object).ref))
+        lua_setmetatable(L, -2)
+        return 1
+    }
+
+    static func isMarker(_ L: OpaquePointer, _ index: Int32, _ marker: LuaReference) -> Bool {
+        let i = lua_absindex(L, index)
+        lua_rawgeti(L, clua_registryindex(), lua_Integer(marker.ref))
+        defer { clua_pop(L, 1) }
+        return lua_rawequal(L, i, -1) != 0
+    }
+
+    private static func decode(_ args: LuaArguments, _ markers: Markers) throws -> Int {
+        let L = args.L
+        guard lua_checkstack(L, 8) != 0 else { throw LuaError(status: .runtime, message: "json.decode: Lua stack overflow") }
+        lua_rawgeti(L, clua_registryindex(), lua_Integer(markers.array.ref))
+        lua_rawgeti(L, clua_registryindex(), lua_Integer(markers.object.ref))
+        let top = lua_gettop(L)
+        var sink = LuaPushSink(L: L, arrayMarker: top - 1, objectMarker: top)
+        do {
+            try args.withBytes(0) { bytes in try JSONParser.parse(bytes, into: &sink) }
+        } catch let error as JSONError {
+            lua_settop(L, top)
+            throw LuaError(status: .runtime, message: "json.decode: \(error)")
+        } catch let error as LuaError where args.type(0) != "string" {
+            throw LuaError(status: .runtime, message: "json.decode: " + error.message)
+        }
+        return 1
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+
+/// Finds the source of `require("a.b")`: the script's own folder first (`a/b.lua`, then
+/// `a/b/init.lua`), then the shipped `stdlib/`. Names were already checked by the C side to be
+/// dotted identifiers, so no path can leave these folders by name.
+public struct ModuleSearcher: Sendable {
+    public var scriptFolder: String
+    public var stdlibFolder: String?
+    /// Largest module file read.
+    public static let maxModuleSize = 8 << 20
+
+    public init(scriptFolder: String, stdlibFolder: String?) {
+        self.scriptFolder = scriptFolder
+        self.stdlibFolder = stdlibFolder
+    }
+
+    public func find(_ name: String) throws -> (source: [UInt8], chunkName: String)? {
+        let relative = name.replacingOccurrences(of: ".", with: "/")
+        for candidate in [relative + ".lua", relative + "/init.lua"] {
+            let path = scriptFolder == "." ? candidate : scriptFolder + "/" + candidate
+            if let bytes = try read(path) { return (bytes, "@" + path) }
+        }
+        if let stdlibFolder {
+            for candidate in [relative + ".lua", relative + "/init.lua"] {
+                if let bytes = try read(stdlibFolder + "/" + candidate) { return (bytes, "@stdlib/" + candidate) }
+            }
+        }
+        return nil
+    }
+
+    /// The places searched, for the "not found" message (no host paths).
+    public func notFoundMessage(_ name: String) -> String {
+        let relative = name.replacingOccurrences(of: ".", with: "/")
+        let local = scriptFolder == "." ? "" : scriptFolder + "/"
+        return "module '\(name)' not found: looked for \(local)\(relative).lua, \(local)\(relative)/init.lua and stdlib/\(relative).lua"
+    }
+
+    private func read(_ path: String) throws -> [UInt8]? {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+              let data = FileManager.default.contents(atPath: path) else { return nil }
+        guard data.count <= Self.maxModuleSize else {
+            throw ScriptSourceError(message: "module file is larger than \(Self.maxModuleSize >> 20) MB")
+        }
+        return [UInt8](data)
+    }
+}
+
+/// Where the shipped Lua modules live: `$ONBOARD_STDLIB`, an installed `share/onboard/stdlib`
+/// beside the binary, or the `stdlib/` of the checkout the binary was built in.
+public enum StdlibLocator {
+    public static func find() -> String? {
+        let fm = FileManager.default
+        if let env = ProcessInfo.processInfo.environment["ONBOARD_STDLIB"], !env.isEmpty { return env }
+        guard let exe = try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe") ?? CommandLine.arguments.first else {
+            return nil
+        }
+        var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
+        let installed = dir.deletingLastPathComponent().appendingPathComponent("share/onboard/stdlib")
+        if fm.fileExists(atPath: installed.path) { return installed.path }
+        for _ in 0..<6 {
+            let candidate = dir.appendingPathComponent("stdlib")
+            if fm.fileExists(atPath: dir.appendingPathComponent("Package.swift").path),
+               fm.fileExists(atPath: candidate.path) {
+                return candidate.path
+            }
+            dir = dir.deletingLastPathComponent()
+        }
+        return nil
+    }
+}

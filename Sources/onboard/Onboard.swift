@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import LuaKit
+
+/// `onboard`: runs Yousign onboarding flows written in Lua.
+@main
+struct Onboard: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "onboard",
+        abstract: "Run customer-onboarding flows for the Yousign API v3, written in Lua.",
+        discussion: """
+            Exit codes: 0 success, 1 script error, 2 usage error, 3 a sandbox limit fired.
+            """,
+        version: "onboard \(version) (\(LuaInfo.release))",
+        subcommands: [Run.self]
+    )
+
+    /// Parses, runs and maps every failure to the documented exit codes.
+    static func main() {
+        let code: Int32
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+            code = 0
+        } catch let exit as ExitCode {
+            code = exit.rawValue
+        } catch {
+            let exitCode = Self.exitCode(for: error)
+            if exitCode == .success {
+                print(fullMessage(for: error))
+                code = 0
+            } else {
+                Diagnostics.error(fullMessage(for: error))
+                code = ExitStatus.usage
+            }
+        }
+        LuaState.flushStandardOutput()
+        Foundation.exit(code)
+    }
+}
+
+enum ExitStatus {
+    static let success: Int32 = 0
+    static let scriptError: Int32 = 1
+    static let usage: Int32 = 2
+    static let limit: Int32 = 3
+}
+
+/// Messages to standard error, after flushing script output so the two interleave right.
+enum Diagnostics {
+    static func error(_ message: String) {
+        LuaState.flushStandardOutput()
+        let text = message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message
+        FileHandle.standardError.write(Data(("onboard: " + text + "\n").utf8))
+    }
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import LuaKit
+import OnboardRuntime
+
+/// `onboard run FILE [ARGS...]`, like `lua FILE ARGS...` in the sandbox.
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a Lua flow script in the sandbox.",
+        discussion: """
+            Like `lua FILE ARGS...`: the script gets ARGS as `...` and in the global `arg` table
+            (arg[0] is the script name). Use - as FILE to read the script from standard input.
+            Errors print as file:line: message with a traceback on standard error.
+
+            Exit codes: 0 success, 1 script error, 2 usage error, 3 a sandbox limit fired.
+            """
+    )
+
+    @OptionGroup var limitOptions: LimitOptions
+
+    @Option(name: .customShort("e"), help: ArgumentHelp("Run CODE before the script (repeatable).", valueName: "code"))
+    var execute: [String] = []
+
+    @Argument(help: ArgumentHelp("The Lua script to run, or - for standard input.", valueName: "file"))
+    var file: String?
+
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("Arguments for the script.", valueName: "args"))
+    var arguments: [String] = []
+
+    func validate() throws {
+        if file == nil && execute.isEmpty {
+            throw ValidationError("name a script to run (or - for standard input), or give code with -e")
+        }
+    }
+
+    func run() throws {
+        let limits = try limitOptions.limits()
+        let script: ScriptSource?
+        do {
+            switch file {
+            case nil: script = nil
+            case "-": script = .standardInput()
+            case let path?: script = try .file(path)
+            }
+        } catch {
+            Diagnostics.error(error.description)
+            throw ExitCode(ExitStatus.usage)
+        }
+        let argv = CommandLine.arguments
+        let before = Array(argv.prefix(max(0, argv.count - arguments.count - (file == nil ? 0 : 1))).dropFirst())
+        let run = ScriptRun(
+            preludes: execute.map(ScriptSource.commandLine), script: script, arguments: arguments,
+            interpreterArguments: ["onboard"] + before, scriptName: file, limits: limits)
+        let status: Int32 = try LuaThread.run {
+            do {
+                try run.execute()
+                return ExitStatus.success
+            } catch let error as LuaError {
+                Diagnostics.error(ErrorReport(error, limits: limits).text)
+                if case .limit = error.status { return ExitStatus.limit }
+                return ExitStatus.scriptError
+            } catch {
+                Diagnostics.error("\(error)")
+                return ExitStatus.scriptError
+            }
+        }
+        if status != ExitStatus.success { throw ExitCode(status) }
+    }
+}
