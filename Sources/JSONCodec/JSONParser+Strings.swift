@@ -19,13 +19,18 @@ extension ParserCore {
         let quote = pos
         var i = pos + 1
         while true {
-            // Eight bytes at a time while they are plain printable ASCII.
-            while i + 8 <= end {
+            // Eight bytes at a time: skip plain printable ASCII, jump to the first other byte.
+            if i + 8 <= end {
                 let v = UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
-                if hasSpecialByte(v) { break }
-                i += 8
+                let mask = specialByteMask(v)
+                if mask == 0 {
+                    i += 8
+                    continue
+                }
+                i += mask.trailingZeroBitCount >> 3
+            } else if i >= end {
+                throw JSONError.decode("unterminated string", at: quote)
             }
-            guard i < end else { throw JSONError.decode("unterminated string", at: quote) }
             let b = p[i]
             if b == ASCII.quote {
                 pos = i + 1
@@ -48,17 +53,19 @@ extension ParserCore {
         }
     }
 
-    /// True if any byte of `v` is `"`, `\`, below 0x20 or at least 0x80 (SWAR test).
-    /// May not say *which* byte; the caller rescans byte by byte when it is true.
+    /// High bit set in each byte of `v` (little-endian) that is `"`, `\\`, below 0x20 or at
+    /// least 0x80, so the lowest set bit marks the first byte the scalar loop must look at.
+    /// Bytes above the first such byte may be flagged spuriously (borrows propagate
+    /// upward), the lowest never is.
     @inline(__always)
-    func hasSpecialByte(_ v: UInt64) -> Bool {
+    func specialByteMask(_ v: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         let q = v ^ (ones &* UInt64(ASCII.quote))
         let b = v ^ (ones &* UInt64(ASCII.backslash))
-        // (x - 0x01..) & ~x & 0x80.. is nonzero iff some byte of x is zero; with the
-        // 0x20 variant, iff some byte is below 0x20 (bytes >= 0x80 are caught by `v`).
+        // (x - 0x01..) & ~x flags bytes of x that are zero; the 0x20 variant flags bytes
+        // below 0x20 (bytes >= 0x80 are flagged by `v` itself).
         let special = ((q &- ones) & ~q) | ((b &- ones) & ~b) | ((v &- ones &* 0x20) & ~v) | v
-        return special & highs != 0
+        return special & highs
     }
 
     @inline(never)
