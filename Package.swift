@@ -28,6 +28,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Benchmarks of LuaKit itself (host calls against Lua calls): scripts/bench/run.
+        .executableTarget(name: "luakit-bench", dependencies: ["LuaKit"], path: "scripts/bench/luakit-bench"),
         .testTarget(name: "JSONCodecTests", dependencies: ["JSONCodec"]),
         .testTarget(name: "LuaKitTests", dependencies: ["LuaKit", "CLua"]),
         .testTarget(name: "OnboardRuntimeTests", dependencies: ["OnboardRuntime", "LuaKit"]),

@@ -53,7 +53,12 @@ extension JSONValue {
     public var intValue: Int64? {
         switch self {
         case .integer(let i): return i
-        case .double(let d): return Int64(exactly: d)
+        case .double(let d):
+            // Not `Int64(exactly:)`: it calls libm's `trunc`, which would make every client
+            // link libm. The range check also rejects NaN.
+            guard d >= -0x1p63, d < 0x1p63 else { return nil }
+            let i = Int64(d)
+            return Double(i) == d ? i : nil
         default: return nil
         }
     }

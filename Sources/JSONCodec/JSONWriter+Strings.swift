@@ -15,11 +15,11 @@
 /// is rejected before anything is written and the output is reserved exactly), then
 /// `writeQuoted` copies in one `memcpy` when nothing needs escaping, which is the norm.
 extension JSONWriter {
-    /// Size of the escaped string body (without quotes). With `validate`, throws
-    /// `invalid UTF-8 in string at byte N` for the first ill-formed sequence.
+    /// Size of the escaped string body (without quotes), or with `validate` the offset of
+    /// the first ill-formed UTF-8 sequence instead. Swift strings skip validation.
     @inline(__always)
-    static func planString(_ utf8: UnsafeRawBufferPointer, validate: Bool) throws -> Int {
-        guard let base = utf8.baseAddress else { return 0 }
+    static func planString(_ utf8: UnsafeRawBufferPointer, validate: Bool) -> (size: Int, invalidAt: Int?) {
+        guard let base = utf8.baseAddress else { return (0, nil) }
         let p = base.assumingMemoryBound(to: UInt8.self)
         let n = utf8.count
         var size = n
@@ -37,13 +37,23 @@ extension JSONWriter {
                 i += 3
             } else if validate {
                 let len = utf8SequenceLength(p, at: i, end: n)
-                if len == 0 { throw JSONError.encode("invalid UTF-8 in string at byte \(i)") }
+                if len == 0 { return (size, i) }
                 i += len
             } else {
                 i += 1  // continuation bytes are never E2, so stepping 1 is safe
             }
         }
-        return size
+        return (size, nil)
+    }
+
+    /// `planString` with validation, throwing `invalid UTF-8 in string at byte N`.
+    @inline(__always)
+    static func validatedSize(_ utf8: UnsafeRawBufferPointer) throws -> Int {
+        let plan = planString(utf8, validate: true)
+        if let offset = plan.invalidAt {
+            throw JSONError.encode("invalid UTF-8 in string at byte \(offset)")
+        }
+        return plan.size
     }
 
     /// Writes `"` + escaped body + `"` at `out`; `escapedCount` is `planString`'s result.

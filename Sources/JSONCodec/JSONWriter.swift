@@ -105,7 +105,7 @@ public struct JSONWriter {
     /// Throws `invalid UTF-8 in string at byte N` (N within `utf8`) and writes nothing then.
     public mutating func key(_ utf8: UnsafeRawBufferPointer) throws {
         assert(containers.last == true && !afterKey, "key outside an object or two keys in a row")
-        let plan = try Self.planString(utf8, validate: true)
+        let plan = try Self.validatedSize(utf8)
         writeKey(utf8, plan)
     }
 
@@ -115,8 +115,7 @@ public struct JSONWriter {
         var s = s
         s.withUTF8 { utf8 in
             let raw = UnsafeRawBufferPointer(utf8)
-            // Cannot throw: without validation the only error source is skipped.
-            let plan = (try? Self.planString(raw, validate: false)) ?? 0
+            let plan = Self.planString(raw, validate: false).size
             writeKey(raw, plan)
         }
     }
@@ -142,7 +141,7 @@ public struct JSONWriter {
 
     /// Writes a string value from raw bytes, validating UTF-8 (error: see `key(_:)`).
     public mutating func string(_ utf8: UnsafeRawBufferPointer) throws {
-        let plan = try Self.planString(utf8, validate: true)
+        let plan = try Self.validatedSize(utf8)
         writeStringValue(utf8, plan)
     }
 
@@ -150,7 +149,7 @@ public struct JSONWriter {
         var s = s
         s.withUTF8 { utf8 in
             let raw = UnsafeRawBufferPointer(utf8)
-            let plan = (try? Self.planString(raw, validate: false)) ?? 0
+            let plan = Self.planString(raw, validate: false).size
             writeStringValue(raw, plan)
         }
     }

@@ -3,7 +3,7 @@
 /// ```swift
 /// do { try state.execute("error('boom')", chunkName: "=demo") }
 /// catch let e as LuaError where e.status == .runtime { print(e.message, e.location?.line ?? 0) }
-/// catch LuaError.Status.limit(.time) { print("too slow") }
+/// catch LuaError.limit(.time) { print("too slow") }
 /// ```
 ///
 /// `message` is the script's error text; host values bound into the script never appear in
@@ -44,9 +44,15 @@ public struct LuaError: Error, CustomStringConvertible, Equatable, Sendable {
     }
 
     public var description: String { message }
+
+    // Expression patterns for `catch`: `catch LuaError.syntax`, `catch LuaError.limit(.time)`.
+    public static let runtime = Status.runtime
+    public static let syntax = Status.syntax
+    public static let memory = Status.memory
+    public static func limit(_ kind: LuaLimitKind) -> Status { .limit(kind) }
 }
 
-/// Lets `catch LuaError.Status.syntax` match.
+/// Lets `catch LuaError.syntax` match.
 public func ~= (pattern: LuaError.Status, error: any Error) -> Bool {
     (error as? LuaError)?.status == pattern
 }

@@ -21,7 +21,10 @@ public final class LuaHostFunction: Hashable {
     let kind: Kind
 
     public init(_ body: @escaping Body) { self.kind = .values(body) }
-    public init(pushing body: @escaping PushingBody) { self.kind = .pushing(body) }
+    private init(kind: Kind) { self.kind = kind }
+
+    /// A host function that pushes its own results (see `PushingBody`).
+    public static func pushing(_ body: @escaping PushingBody) -> LuaHostFunction { LuaHostFunction(kind: .pushing(body)) }
 
     public static func == (a: LuaHostFunction, b: LuaHostFunction) -> Bool { a === b }
     public func hash(into h: inout Hasher) { h.combine(ObjectIdentifier(self)) }

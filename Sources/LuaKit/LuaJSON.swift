@@ -22,10 +22,10 @@ public enum LuaJSON {
     public static func install(in state: LuaState) throws(LuaError) {
         let markers = Markers(state: state)
         let module: LuaValue = [
-            "encode": .hostFunction(LuaHostFunction(pushing: { args in try encode(args, markers) })),
-            "decode": .hostFunction(LuaHostFunction(pushing: { args in try decode(args, markers) })),
-            "array": .hostFunction(LuaHostFunction(pushing: { args in try mark(args, markers, array: true) })),
-            "object": .hostFunction(LuaHostFunction(pushing: { args in try mark(args, markers, array: false) })),
+            "encode": .hostFunction(LuaHostFunction.pushing({ args in try encode(args, markers) })),
+            "decode": .hostFunction(LuaHostFunction.pushing({ args in try decode(args, markers) })),
+            "array": .hostFunction(LuaHostFunction.pushing({ args in try mark(args, markers, array: true) })),
+            "object": .hostFunction(LuaHostFunction.pushing({ args in try mark(args, markers, array: false) })),
             "null": .lightUserdata(nil),
         ]
         try state.preload("json", module)

@@ -71,6 +71,7 @@ extension LuaState {
     }
 
     private func table(at index: Int32, on L: OpaquePointer, path: inout [UnsafeRawPointer]) throws(LuaError) -> LuaTable {
+        let index = lua_absindex(L, index)
         guard let id = lua_topointer(L, index) else { return LuaTable() }
         if path.contains(id) { throw LuaError(status: .runtime, message: "cannot convert a table that contains itself (a cycle)") }
         if path.count >= LuaState.maxConversionDepth {

@@ -79,14 +79,23 @@ import Testing
             return e?.message == "invalid UTF-8 in string at byte 3" && e?.offset == nil
                 && e?.description == "invalid UTF-8 in string at byte 3"
         }
-        #expect {
-            try [0x6B, 0xC0, 0x80].withUnsafeBytes { try w.key($0) }
-        } throws: { error in
-            (error as? JSONError)?.message == "invalid UTF-8 in string at byte 1"
-        }
-        // Nothing was written by the failed calls, and the comma state is intact.
+        // Nothing was written by the failed call, and the comma state is intact.
         try Array("é😀".utf8).withUnsafeBytes { try w.string($0) }
         w.endArray()
         #expect(String(decoding: w.bytes, as: UTF8.self) == #"[1,"é😀"]"#)
+    }
+
+    @Test func writerRejectsInvalidKey() throws {
+        var w = JSONWriter()
+        w.beginObject()
+        #expect {
+            try ([0x6B, 0xC0, 0x80] as [UInt8]).withUnsafeBytes { try w.key($0) }
+        } throws: { error in
+            (error as? JSONError)?.message == "invalid UTF-8 in string at byte 1"
+        }
+        try Array("ké".utf8).withUnsafeBytes { try w.key($0) }
+        w.integer(1)
+        w.endObject()
+        #expect(String(decoding: w.bytes, as: UTF8.self) == #"{"ké":1}"#)
     }
 }
