@@ -53,7 +53,7 @@ extension ParserCore {
         }
     }
 
-    /// High bit set in each byte of `v` (little-endian) that is `"`, `\\`, below 0x20 or at
+    /// High bit set in each byte of `v` (little-endian) that is `"`, `\`, below 0x20 or at
     /// least 0x80, so the lowest set bit marks the first byte the scalar loop must look at.
     /// Bytes above the first such byte may be flagged spuriously (borrows propagate
     /// upward), the lowest never is.
