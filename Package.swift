@@ -33,7 +33,7 @@ let package = Package(
         .testTarget(name: "JSONCodecTests", dependencies: ["JSONCodec"]),
         .testTarget(name: "LuaKitTests", dependencies: ["LuaKit", "CLua"]),
         .testTarget(name: "OnboardRuntimeTests", dependencies: ["OnboardRuntime", "LuaKit"]),
-        .testTarget(name: "OnboardCLITests", dependencies: []),
+        .testTarget(name: "OnboardCLITests", dependencies: ["onboard"]),
     ],
     swiftLanguageModes: [.v6]
 )

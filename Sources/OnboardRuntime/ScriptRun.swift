@@ -58,13 +58,19 @@ public struct ScriptRun {
         return state
     }
 
+    /// lua.c's layout: the script at 0, its arguments at 1...n, everything before it at
+    /// negative indexes; with no script, the program name at 0 and every other word after it.
     func argTable() -> LuaTable {
         var table = LuaTable()
-        let before = scriptName == nil ? Array(interpreterArguments.dropFirst()) : interpreterArguments
-        for (i, a) in before.enumerated() {
-            table[.integer(Int64(i - before.count))] = .string(LuaString(a))
+        guard let scriptName else {
+            table[.integer(0)] = .string(LuaString(interpreterArguments.first ?? "onboard"))
+            table.array = (interpreterArguments.dropFirst() + arguments).map { .string(LuaString($0)) }
+            return table
         }
-        table[.integer(0)] = .string(LuaString(scriptName ?? interpreterArguments.first ?? "onboard"))
+        for (i, a) in interpreterArguments.enumerated() {
+            table[.integer(Int64(i - interpreterArguments.count))] = .string(LuaString(a))
+        }
+        table[.integer(0)] = .string(LuaString(scriptName))
         table.array = arguments.map { .string(LuaString($0)) }
         return table
     }

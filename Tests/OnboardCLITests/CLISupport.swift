@@ -1,0 +1,77 @@
+import Foundation
+
+/// The result of running a command to completion.
+struct CommandResult: Equatable, CustomStringConvertible {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+    var description: String { "exit \(status)\n--- stdout\n\(stdout)--- stderr\n\(stderr)" }
+}
+
+enum CLI {
+    /// The repository root (examples/, stdlib/).
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// The `onboard` binary built beside this test bundle.
+    static let binary: URL = {
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
+        if dir.lastPathComponent.hasSuffix(".xctest") { dir = dir.deletingLastPathComponent() }
+        return dir.appendingPathComponent("onboard")
+    }()
+
+    /// Runs `onboard ARGS` in `directory` (the repository root by default).
+    static func onboard(_ arguments: [String], stdin: String? = nil, in directory: URL = root) throws -> CommandResult {
+        try run(binary, arguments, stdin: stdin, in: directory)
+    }
+
+    static func run(_ executable: URL, _ arguments: [String], stdin: String? = nil, in directory: URL = root) throws -> CommandResult {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        // read both pipes concurrently so neither fills up
+        let group = DispatchGroup()
+        let stdoutBox = DataBox(), stderrBox = DataBox()
+        for (pipe, box) in [(out, stdoutBox), (err, stderrBox)] {
+            group.enter()
+            DispatchQueue.global().async {
+                box.data = pipe.fileHandleForReading.readDataToEndOfFile()
+                group.leave()
+            }
+        }
+        group.wait()
+        process.waitUntilExit()
+        return CommandResult(status: process.terminationStatus,
+                             stdout: String(decoding: stdoutBox.data, as: UTF8.self),
+                             stderr: String(decoding: stderrBox.data, as: UTF8.self))
+    }
+
+    /// lua5.4 from Debian, when installed (scripts/bootstrap installs it).
+    static let lua: URL? = ["/usr/bin/lua5.4", "/usr/local/bin/lua5.4"].map(URL.init(fileURLWithPath:))
+        .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+}
+
+final class DataBox: @unchecked Sendable { var data = Data() }
+
+/// A temporary folder with files, removed afterwards.
+final class TempFolder {
+    let url: URL
+    init(_ files: [String: [UInt8]] = [:]) throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("onboard-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        for (name, bytes) in files { try Data(bytes).write(to: url.appendingPathComponent(name)) }
+    }
+    convenience init(text files: [String: String]) throws {
+        try self.init(files.mapValues { Array($0.utf8) })
+    }
+    deinit { try? FileManager.default.removeItem(at: url) }
+}
