@@ -1,3 +1,5 @@
+#define _GNU_SOURCE
+#include <pthread.h>
 // Host functions (the trampoline), protected runs with a traceback, text-only loading,
 // read-only proxies and `require`.
 #include <string.h>
@@ -13,6 +15,15 @@ void onb_set_host_callbacks(onb_dispatch_fn dispatch, onb_release_fn release) {
 }
 
 int onb_gettop(lua_State *L) { return lua_gettop(L); }
+
+size_t onb_thread_stack_size(void) {
+    pthread_attr_t attr;
+    size_t size = 0;
+    if (pthread_getattr_np(pthread_self(), &attr) != 0) return 0;
+    pthread_attr_getstacksize(&attr, &size);
+    pthread_attr_destroy(&attr);
+    return size;
+}
 
 void onb_stdout_write(const void *bytes, size_t len) { fwrite(bytes, 1, len, stdout); }
 void onb_stdout_flush(void) { fflush(stdout); }

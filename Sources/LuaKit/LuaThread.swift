@@ -1,3 +1,4 @@
+import CLuaShims
 import Foundation
 
 /// Runs Lua work on a dedicated thread with a large stack.
@@ -11,6 +12,9 @@ import Foundation
 /// so every state lives on one of these.
 public enum LuaThread {
     public static let defaultStackSize = 8 << 20
+
+    /// The stack size of the calling thread, in bytes (0 when unknown).
+    public static var currentStackSize: Int { Int(onb_thread_stack_size()) }
 
     /// Runs `body` on a new thread with `stackSize` bytes of stack and waits for its result.
     public static func run<T>(stackSize: Int = defaultStackSize, _ body: @escaping () throws -> T) throws -> T {

@@ -103,6 +103,9 @@ int onb_set_searcher(lua_State *L);
 void onb_stdout_write(const void *bytes, size_t len);
 void onb_stdout_flush(void);
 
+/// The stack size of the calling thread (0 when unknown).
+size_t onb_thread_stack_size(void);
+
 /// Counts of the sandbox's own state, for stack-balance tests.
 int onb_gettop(lua_State *L);
 
