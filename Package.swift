@@ -16,7 +16,13 @@ let package = Package(
         // Debian's liblua5.4-dev: a modulemap and shim.h only.
         .systemLibrary(name: "CLua", path: "Sources/CLua", providers: [.apt(["liblua5.4-dev"])]),
         // The C that must stay C: trampolines, message handler, hooks, allocator, sandbox wrappers.
-        .target(name: "CLuaShims", dependencies: ["CLua"], linkerSettings: [.linkedLibrary("lua5.4")]),
+        // Debian's static liblua5.4.a (PIE-compatible code) rather than liblua5.4.so: the shared
+        // library's PIC build with interposable internal calls costs about 9% on call-heavy
+        // scripts (docs/benchmarks.md).
+        .target(
+            name: "CLuaShims", dependencies: ["CLua"],
+            linkerSettings: [.linkedLibrary(":liblua5.4.a"), .linkedLibrary("m")]
+        ),
         // JSON with exact int64 integers, sorted keys and byte offsets in errors. No Lua.
         .target(name: "JSONCodec"),
         .target(name: "LuaKit", dependencies: ["CLua", "CLuaShims", "JSONCodec"]),

@@ -35,7 +35,7 @@ static int trampoline(lua_State *L) {
     onb_context *c = onb_ctx(L);
     void **box = lua_touserdata(L, lua_upvalueindex(1));
     c->host_depth++;
-    int n = g_dispatch(L, *box);
+    int n = g_dispatch(L, *box, c->owner, lua_gettop(L));
     c->host_depth--;
     if (c->enforcing > 0 && c->host_depth == 0 && c->memory_limit && c->used > c->memory_limit
         && !atomic_load(&c->killed))

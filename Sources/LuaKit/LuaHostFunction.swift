@@ -14,17 +14,20 @@ public final class LuaHostFunction: Hashable {
     /// for results that would be wasteful to build as `LuaValue`s first (a decoded document).
     public typealias PushingBody = (LuaArguments) throws -> Int
 
-    enum Kind {
-        case values(Body)
-        case pushing(PushingBody)
+    /// Every host function, as the dispatcher calls it: push results, return their count.
+    let call: PushingBody
+
+    public init(_ body: @escaping Body) {
+        self.call = { args in
+            let results = try body(args)
+            try args.pushResults(results)
+            return results.count
+        }
     }
-    let kind: Kind
+    private init(call: @escaping PushingBody) { self.call = call }
 
-    public init(_ body: @escaping Body) { self.kind = .values(body) }
-    private init(kind: Kind) { self.kind = kind }
-
-    /// A host function that pushes its own results (see `PushingBody`).
-    public static func pushing(_ body: @escaping PushingBody) -> LuaHostFunction { LuaHostFunction(kind: .pushing(body)) }
+    /// A host function that pushes its own results (see `PushingBody`); the fast path.
+    public static func pushing(_ body: @escaping PushingBody) -> LuaHostFunction { LuaHostFunction(call: body) }
 
     public static func == (a: LuaHostFunction, b: LuaHostFunction) -> Bool { a === b }
     public func hash(into h: inout Hasher) { h.combine(ObjectIdentifier(self)) }

@@ -16,28 +16,21 @@ extension LuaState {
     }
 }
 
-private let dispatch: onb_dispatch_fn = { L, box in
-    guard let L, let box, let state = LuaState.owner(of: L) else { return -1 }
-    let function = Unmanaged<LuaHostFunction>.fromOpaque(box).takeUnretainedValue()
-    let base = lua_gettop(L)
-    do {
-        switch function.kind {
-        case .values(let body):
-            let results = try body(LuaArguments(L: L, state: state))
-            guard lua_checkstack(L, Int32(clamping: results.count + 2)) != 0 else {
-                throw LuaError(status: .runtime, message: "too many results from a host function")
+private let dispatch: onb_dispatch_fn = { L, box, owner, base in
+    guard let L, let box, let owner else { return -1 }
+    // Borrowed, not retained: the state and the box outlive every call into them.
+    return Unmanaged<LuaState>.fromOpaque(owner)._withUnsafeGuaranteedRef { state in
+        Unmanaged<LuaHostFunction>.fromOpaque(box)._withUnsafeGuaranteedRef { function in
+            do {
+                let n = try function.call(LuaArguments(L: L, state: state, count: base))
+                assert(n >= 0 && Int32(n) <= lua_gettop(L), "a host function returned more results than its stack holds")
+                return Int32(truncatingIfNeeded: n)
+            } catch {
+                lua_settop(L, base)
+                pushError(error, state: state, on: L)
+                return -1
             }
-            for r in results { try state.push(r, on: L) }
-            return Int32(results.count)
-        case .pushing(let body):
-            let n = try body(LuaArguments(L: L, state: state))
-            precondition(n >= 0 && Int32(n) <= lua_gettop(L), "a pushing host function returned more results than its stack holds")
-            return Int32(n)
         }
-    } catch {
-        lua_settop(L, base)
-        pushError(error, state: state, on: L)
-        return -1
     }
 }
 

@@ -33,6 +33,7 @@ extension LuaState {
     @discardableResult
     public func call(_ function: LuaValue, _ arguments: [LuaValue] = []) throws(LuaError) -> [LuaValue] {
         drainReferences()
+        guard lua_checkstack(L, 2) != 0 else { throw LuaError(status: .runtime, message: "Lua stack overflow") }
         try push(function, on: L)
         return try callPushed(arguments)
     }
@@ -40,6 +41,10 @@ extension LuaState {
     /// Calls the function on top of the stack (pushed by the caller) and pops it.
     private func callPushed(_ arguments: [LuaValue]) throws(LuaError) -> [LuaValue] {
         let base = lua_gettop(L) - 1
+        guard lua_checkstack(L, Int32(clamping: arguments.count + 4)) != 0 else {
+            lua_settop(L, base)
+            throw LuaError(status: .runtime, message: "too many arguments")
+        }
         do {
             for a in arguments { try push(a, on: L) }
         } catch {

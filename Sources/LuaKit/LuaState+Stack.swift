@@ -9,8 +9,9 @@ extension LuaState {
     public static let maxConversionDepth = 200
 
     /// Pushes a value on the stack of `L` (this state or one of its coroutines).
+    /// Scalars need no stack check: callers reserve room for what they push (a host call has
+    /// LUA_MINSTACK free slots and checks room for its results); tables check their own.
     func push(_ value: LuaValue, on L: OpaquePointer) throws(LuaError) {
-        guard lua_checkstack(L, 3) != 0 else { throw LuaError(status: .runtime, message: "Lua stack overflow") }
         switch value {
         case .nil: lua_pushnil(L)
         case .boolean(let b): lua_pushboolean(L, b ? 1 : 0)
@@ -29,6 +30,7 @@ extension LuaState {
     }
 
     private func push(_ table: LuaTable, on L: OpaquePointer) throws(LuaError) {
+        guard lua_checkstack(L, 4) != 0 else { throw LuaError(status: .runtime, message: "Lua stack overflow") }
         lua_createtable(L, Int32(clamping: table.array.count), Int32(clamping: table.fields.count))
         for (i, v) in table.array.enumerated() {
             try push(v, on: L)

@@ -14,6 +14,18 @@ struct HostFunctionTests {
         #expect(results == [42, 1, "two", .nil, [3]])
     }
 
+    @Test("integer arguments follow luaL_checkinteger: integral floats and numeric strings count")
+    func integerArguments() throws {
+        let results = try withState { state -> [LuaValue] in
+            try state.setGlobal("add", .hostFunction(LuaHostFunction.pushing { args in
+                args.push(integer: try args.integer(0) + args.integer(1))
+                return 1
+            }))
+            return try state.execute("return add('40', 2.0), select(2, pcall(add, 1.5, 1)), select(2, pcall(add, 'x', 1))", chunkName: "=t")
+        }
+        #expect(results == [42, "bad argument #1 (integer expected, got number)", "bad argument #1 (integer expected, got string)"])
+    }
+
     @Test("a thrown Swift error becomes a Lua error that pcall catches, and the Swift defer runs")
     func thrownError() throws {
         let deferRan = Mutex(false)

@@ -19,9 +19,10 @@ typedef enum {
 
 typedef struct onb_context onb_context;
 
-/// Called for every host function call: returns the number of results it pushed, or -1 after
-/// pushing one error value, which the C trampoline raises.
-typedef int (*onb_dispatch_fn)(lua_State *L, void *box);
+/// Called for every host function call with the state's owner and the argument count: returns
+/// the number of results it pushed, or -1 after pushing one error value, which the C trampoline
+/// raises.
+typedef int (*onb_dispatch_fn)(lua_State *L, void *box, void *owner, int nargs);
 /// Called from the `__gc` of a boxed host function, to release the Swift box.
 typedef void (*onb_release_fn)(void *box);
 /// Receives script output (print). Must not call Lua.

@@ -46,7 +46,7 @@ nonisolated func measure() throws -> [Timing] {
         [.integer(try args.integer(0) &+ args.integer(1))]
     }))
     try state.setGlobal("add_pushing", .hostFunction(LuaHostFunction.pushing({ args in
-        try args.push(.integer(try args.integer(0) &+ args.integer(1)))
+        args.push(integer: try args.integer(0) &+ args.integer(1))
         return 1
     })))
     try state.execute("function lua_add(a, b) return a + b end", chunkName: "=lua_add")
