@@ -10,6 +10,9 @@ import Foundation
 /// Lua's C recursion (gsub callbacks, `__tostring` chains) used up to 418 KiB of stack when
 /// measured (SANDBOX.md §3.4): secondary threads and Swift's cooperative pool are too small,
 /// so every state lives on one of these.
+///
+/// Call it from nonisolated code: a closure formed in a `@MainActor` context keeps that
+/// isolation, and Swift 6 traps when it then runs on the Lua thread.
 public enum LuaThread {
     public static let defaultStackSize = 8 << 20
 
