@@ -11,6 +11,10 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
     ],
     targets: [
         // Debian's liblua5.4-dev: a modulemap and shim.h only.
@@ -26,11 +30,28 @@ let package = Package(
         // JSON with exact int64 integers, sorted keys and byte offsets in errors. No Lua.
         .target(name: "JSONCodec"),
         .target(name: "LuaKit", dependencies: ["CLua", "CLuaShims", "JSONCodec"]),
+        // HTTP requests and responses as plain values, shared by the API client and the emulator.
+        .target(name: "YousignWire"),
+        // The stateful Yousign v3 emulator: a function from request to response over SQLite. No Lua.
+        .target(
+            name: "YousignEmulator",
+            dependencies: [
+                "YousignWire", "JSONCodec",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+            ]
+        ),
+        // The emulator served over HTTP (Hummingbird), for `onboard serve`.
+        .target(
+            name: "YousignEmulatorServer",
+            dependencies: ["YousignEmulator", "YousignWire", .product(name: "Hummingbird", package: "hummingbird")]
+        ),
         .target(name: "OnboardRuntime", dependencies: ["LuaKit", "JSONCodec"]),
         .executableTarget(
             name: "onboard",
             dependencies: [
-                "OnboardRuntime", "LuaKit",
+                "OnboardRuntime", "LuaKit", "YousignEmulator", "YousignEmulatorServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -38,6 +59,14 @@ let package = Package(
         .executableTarget(name: "luakit-bench", dependencies: ["LuaKit"], path: "scripts/bench/luakit-bench"),
         .testTarget(name: "JSONCodecTests", dependencies: ["JSONCodec"]),
         .testTarget(name: "LuaKitTests", dependencies: ["LuaKit", "CLua"]),
+        .testTarget(
+            name: "YousignEmulatorTests",
+            dependencies: [
+                "YousignEmulator", "YousignEmulatorServer", "YousignWire", "JSONCodec",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .testTarget(name: "OnboardRuntimeTests", dependencies: ["OnboardRuntime", "LuaKit"]),
         .testTarget(name: "OnboardCLITests", dependencies: ["onboard"]),
     ],

@@ -1,0 +1,126 @@
+import Foundation
+import GRDB
+import JSONCodec
+import YousignWire
+
+/// A stateful emulator of Yousign's API v3: one function from an HTTP request to an HTTP
+/// response, over a SQLite store. The in-process transport and `onboard serve` both call
+/// `handle`, so they run exactly the same code.
+///
+/// ```swift
+/// let emulator = try YousignEmulator(EmulatorConfiguration(storage: .memory))
+/// let response = await emulator.handle(WireRequest(method: "GET", target: "/v3/workflow_templates",
+///                                                  headers: ["Authorization": "Bearer emulator-test-key"]))
+/// ```
+///
+/// Yousign's API is served under `/v3`; the control surface that stands in for signers,
+/// approvers and the passing of time is under `/_emulator` (docs/emulator.md).
+public final class YousignEmulator: Sendable {
+    public let configuration: EmulatorConfiguration
+    let writer: any DatabaseWriter
+    let router: Router
+    let clockOffset: LockedValue<TimeInterval>
+    let rateLimiter: RateLimiter
+    let dispatcher: WebhookDispatcher
+
+    public init(_ configuration: EmulatorConfiguration = EmulatorConfiguration()) throws {
+        self.configuration = configuration
+        writer = try Store.open(configuration.storage)
+        try Seeding.seedIfEmpty(writer, configuration.fixtures)
+        clockOffset = LockedValue(try writer.read { try $0.clockOffset() })
+        rateLimiter = RateLimiter(configuration.rateLimit)
+        dispatcher = WebhookDispatcher(sender: configuration.webhookSender)
+        router = Routes.all()
+    }
+
+    /// The emulator's current time (its base clock plus every `clock/advance`).
+    public var now: Date { configuration.clock.baseNow().addingTimeInterval(clockOffset.value) }
+
+    var services: EmulatorServices {
+        EmulatorServices(ids: configuration.ids, verificationDelay: configuration.verificationDelay)
+    }
+
+    /// Answers one request.
+    public func handle(_ request: WireRequest) async -> WireResponse {
+        let isAPI = request.path == "/v3" || request.path.hasPrefix("/v3/")
+        let isControl = request.path.hasPrefix("/_emulator/")
+        guard isAPI || isControl else { return APIError.notFound("route").response }
+        let route: Router.Route
+        let params: [String: String]
+        switch router.match(method: request.method, path: request.path) {
+        case .notFound: return APIError.notFound("route").response
+        case .methodNotAllowed: return APIError.methodNotAllowed.response
+        case .found(let r, let p): (route, params) = (r, p)
+        }
+        if isControl, let response = await handleControl(request) { return response }
+        var rateHeaders: WireHeaders = [:]
+        if isAPI {
+            guard let key = Self.bearer(request.headers["Authorization"]), configuration.fixtures.apiKeys.contains(key) else {
+                return APIError.unauthorized.response
+            }
+            switch rateLimiter.take(key: key, now: now) {
+            case .limited(let headers, let retryAfter):
+                var error = APIError.tooManyRequests(retryAfter: retryAfter)
+                for (n, v) in headers { error.headers.set(n, v) }
+                return error.response
+            case .allowed(let headers): rateHeaders = headers
+            }
+        }
+        var response = await run(request, route: route, params: params)
+        for (n, v) in rateHeaders { response.headers.set(n, v) }
+        await deliverDueWebhooks()
+        return response
+    }
+
+    private func run(_ request: WireRequest, route: Router.Route, params: [String: String]) async -> WireResponse {
+        let now = self.now
+        let services = self.services
+        do {
+            return try await writer.write { db in
+                var context = RequestContext(db: db, request: request, params: params, now: now, services: services)
+                try Timers.runDue(&context)
+                let response = try route.handler(&context)
+                try WebhookEvents.enqueue(context.events, in: context)
+                return response
+            }
+        } catch let error as APIError {
+            return error.response
+        } catch {
+            return APIError(status: 500, type: "about:blank", detail: "Something wrong occurred.").response
+        }
+    }
+
+    /// Runs what is due at the emulator's now (expiry, delayed results) and delivers webhooks.
+    public func tick() async {
+        let now = self.now
+        let services = self.services
+        _ = try? await writer.write { db in
+            var context = RequestContext(db: db, request: WireRequest(method: "POST", path: "/_emulator/tick"), params: [:],
+                                         now: now, services: services)
+            try Timers.runDue(&context)
+            try WebhookEvents.enqueue(context.events, in: context)
+        }
+        await deliverDueWebhooks()
+    }
+
+    func deliverDueWebhooks() async {
+        await dispatcher.deliverDue(writer: writer, now: now)
+    }
+
+    static func bearer(_ header: String?) -> String? {
+        guard let header else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        return String(parts[1]).trimmingCharacters(in: .whitespaces)
+    }
+}
+
+/// A value behind a lock, for the few pieces of shared state outside the store.
+final class LockedValue<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: T
+    init(_ value: T) { stored = value }
+    var value: T { lock.withLock { stored } }
+    func set(_ value: T) { lock.withLock { stored = value } }
+    func update<R>(_ body: (inout T) -> R) -> R { lock.withLock { body(&stored) } }
+}

@@ -1,0 +1,66 @@
+import YousignWire
+
+/// Matches a method and path to a handler: `/v3/signature_requests/{signatureRequestId}/signers`.
+struct Router: Sendable {
+    typealias Handler = @Sendable (inout RequestContext) throws -> WireResponse
+
+    struct Route: Sendable {
+        enum Segment: Sendable, Equatable {
+            case literal(String)
+            case parameter(String)
+        }
+        let method: String
+        let pattern: String
+        let segments: [Segment]
+        let handler: Handler
+        /// Runs without touching the store (GET /_emulator/clock is still a store read; this is for
+        /// routes that need none).
+        let requiresAuth: Bool
+    }
+
+    enum Match {
+        case found(Route, [String: String])
+        case methodNotAllowed
+        case notFound
+    }
+
+    private(set) var routes: [Route] = []
+
+    mutating func add(_ method: String, _ pattern: String, auth: Bool = true, _ handler: @escaping Handler) {
+        let segments = pattern.split(separator: "/").map { s -> Route.Segment in
+            s.hasPrefix("{") && s.hasSuffix("}") ? .parameter(String(s.dropFirst().dropLast())) : .literal(String(s))
+        }
+        routes.append(Route(method: method, pattern: pattern, segments: segments, handler: handler, requiresAuth: auth))
+    }
+
+    mutating func get(_ p: String, _ h: @escaping Handler) { add("GET", p, h) }
+    mutating func post(_ p: String, _ h: @escaping Handler) { add("POST", p, h) }
+    mutating func patch(_ p: String, _ h: @escaping Handler) { add("PATCH", p, h) }
+    mutating func put(_ p: String, _ h: @escaping Handler) { add("PUT", p, h) }
+    mutating func delete(_ p: String, _ h: @escaping Handler) { add("DELETE", p, h) }
+
+    func match(method: String, path: String) -> Match {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        var pathMatched = false
+        // literal segments beat parameters (`/workspaces/default` before `/workspaces/{id}`)
+        let candidates = routes.filter { $0.segments.count == parts.count }
+            .sorted { specificity($0) > specificity($1) }
+        for route in candidates {
+            var params: [String: String] = [:]
+            var ok = true
+            for (segment, part) in zip(route.segments, parts) {
+                switch segment {
+                case .literal(let l): if l != part { ok = false }
+                case .parameter(let name): params[name] = part
+                }
+                if !ok { break }
+            }
+            guard ok else { continue }
+            pathMatched = true
+            if route.method == method { return .found(route, params) }
+        }
+        return pathMatched ? .methodNotAllowed : .notFound
+    }
+
+    private func specificity(_ r: Route) -> Int { r.segments.filter { if case .literal = $0 { true } else { false } }.count }
+}
