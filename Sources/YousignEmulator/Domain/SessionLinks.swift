@@ -86,8 +86,23 @@ enum SessionLinks {
 
     /// A linked resource changed status: its session follows.
     static func resourceChanged(_ context: inout RequestContext, kind: ResourceKind, id: String) throws {
-        guard let body = try context.db.resource(kind, id), let sessionID = body["workflow_session_id"]?.stringValue else { return }
+        guard let body = try context.db.resource(kind, id) else { return }
+        if let applicantID = body["applicant_id"]?.stringValue { try applicantProgress(&context, applicantID: applicantID) }
+        guard let sessionID = body["workflow_session_id"]?.stringValue else { return }
         try refresh(&context, sessionID: sessionID)
+    }
+
+    /// An applicant is `processed` once every verification started for them is final.
+    static func applicantProgress(_ context: inout RequestContext, applicantID: String) throws {
+        guard var applicant = try context.db.resource(.applicant, applicantID), applicant["status"]?.stringValue != "processed" else { return }
+        let theirs = try (context.db.resources(.verification) + context.db.resources(.documentAnalysis))
+            .map(\.body).filter { $0["applicant_id"]?.stringValue == applicantID }
+        let open: Set<String> = ["pending", "awaiting_data"]
+        guard !theirs.isEmpty, theirs.allSatisfy({ !open.contains($0["status"]?.stringValue ?? "pending") }) else { return }
+        applicant["status"] = "processed"
+        applicant["updated_at"] = .string(context.timestamp)
+        try context.db.saveResource(.applicant, applicantID, applicant)
+        context.emit("applicant.processed", workspace: nil, ["applicant": publicBody(applicant)])
     }
 
     /// Recomputes every action, group and the session from the live resources; emits the
