@@ -76,6 +76,13 @@ public final class YousignEmulator: Sendable {
         let now = self.now
         let services = self.services
         do {
+            if route.readOnly {
+                if try await writer.read({ try Timers.anyDue($0, now: now) }) { await tick() }
+                return try await writer.read { db in
+                    var context = RequestContext(db: db, request: request, params: params, now: now, services: services)
+                    return try route.handler(&context)
+                }
+            }
             return try await writer.write { db in
                 var context = RequestContext(db: db, request: request, params: params, now: now, services: services)
                 try Timers.runDue(&context)

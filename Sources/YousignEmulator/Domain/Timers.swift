@@ -22,6 +22,10 @@ enum Timers {
         try db.execute(sql: "DELETE FROM timer WHERE action = ? AND target = ?", arguments: [action, target])
     }
 
+    static func anyDue(_ db: Database, now: Date) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM timer WHERE due_at <= ?)", arguments: [now.timeIntervalSince1970]) ?? false
+    }
+
     static func runDue(_ context: inout RequestContext) throws {
         let rows = try Row.fetchAll(context.db, sql: "SELECT seq, action, target FROM timer WHERE due_at <= ? ORDER BY due_at, seq",
                                     arguments: [context.now.timeIntervalSince1970])

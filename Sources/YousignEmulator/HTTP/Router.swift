@@ -13,9 +13,10 @@ struct Router: Sendable {
         let pattern: String
         let segments: [Segment]
         let handler: Handler
-        /// Runs without touching the store (GET /_emulator/clock is still a store read; this is for
-        /// routes that need none).
         let requiresAuth: Bool
+        /// Runs in a read transaction (concurrent with other reads, no write lock). GET routes are
+        /// read-only unless registered otherwise (`GET …/links` notifies applicants).
+        let readOnly: Bool
     }
 
     enum Match {
@@ -26,11 +27,12 @@ struct Router: Sendable {
 
     private(set) var routes: [Route] = []
 
-    mutating func add(_ method: String, _ pattern: String, auth: Bool = true, _ handler: @escaping Handler) {
+    mutating func add(_ method: String, _ pattern: String, auth: Bool = true, readOnly: Bool? = nil, _ handler: @escaping Handler) {
         let segments = pattern.split(separator: "/").map { s -> Route.Segment in
             s.hasPrefix("{") && s.hasSuffix("}") ? .parameter(String(s.dropFirst().dropLast())) : .literal(String(s))
         }
-        routes.append(Route(method: method, pattern: pattern, segments: segments, handler: handler, requiresAuth: auth))
+        routes.append(Route(method: method, pattern: pattern, segments: segments, handler: handler, requiresAuth: auth,
+                            readOnly: readOnly ?? (method == "GET")))
     }
 
     mutating func get(_ p: String, _ h: @escaping Handler) { add("GET", p, h) }

@@ -59,7 +59,7 @@ enum ApplicantRoutes {
             try c.db.saveResource(.applicant, a["id"]!.stringValue!, a)
             return Responses.json(200, publicBody(a))
         }
-        r.get("/v3/workflow_sessions/{workflowSessionId}/links") { c in
+        r.add("GET", "/v3/workflow_sessions/{workflowSessionId}/links", readOnly: false) { c in
             let session = try sessionID(c)
             var links: [JSONValue] = []
             for (_, var a) in try c.db.resources(.applicant, parent: session) {

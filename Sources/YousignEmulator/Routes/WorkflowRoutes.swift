@@ -8,17 +8,16 @@ enum WorkflowRoutes {
         r.get("/v3/workflow_templates") { c in
             Responses.json(200, try Pagination.page(try c.db.resources(.template), c))
         }
+        // Sessions are kept current by `SessionLinks` on every change of a linked resource, so
+        // reads only render.
         r.get("/v3/workflow_sessions") { c in
-            let ids = try c.db.resources(.session).compactMap { $0.body["id"]?.stringValue }
-            for id in ids { try SessionLinks.refresh(&c, sessionID: id) }
-            return Responses.json(200, try Pagination.page(try c.db.resources(.session), c))
+            Responses.json(200, try Pagination.page(try c.db.resources(.session), c))
         }
         r.post("/v3/workflow_sessions", create)
         r.get("/v3/workflow_sessions/{workflowSessionId}") { c in
             let id = try c.id("workflowSessionId", "workflow session")
-            guard try c.db.resource(.session, id) != nil else { throw APIError.notFound("workflow session") }
-            try SessionLinks.refresh(&c, sessionID: id)
-            return Responses.json(200, publicBody(try c.db.resource(.session, id)!))
+            guard let session = try c.db.resource(.session, id) else { throw APIError.notFound("workflow session") }
+            return Responses.json(200, publicBody(session))
         }
         r.post("/v3/workflow_sessions/{workflowSessionId}/resolve_action", resolveAction)
     }
