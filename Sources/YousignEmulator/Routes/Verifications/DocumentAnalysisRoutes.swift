@@ -87,7 +87,6 @@ enum DocumentAnalysisRoutes {
             if fraudLevel != "advanced" {
                 r.problem("analysis_type[fraud_level]", "A fraud-only analysis (extraction false) needs fraud_level advanced.")
             }
-            request.kind = nil
         }
         if typeName == "tax_notice", fraudLevel == "advanced" {
             r.problem("analysis_type[fraud_level]", "Fraud detection is not available for tax_notice.")
@@ -98,6 +97,8 @@ enum DocumentAnalysisRoutes {
         } else {
             request.country = r.enumeration("country_code", countries, required: true)
         }
+        // a fraud-only analysis has no document type (its country rules above still apply to a stray type)
+        if !extraction { request.kind = nil }
         return request
     }
 
