@@ -37,6 +37,38 @@ struct DocumentAnalysisTests {
         #expect(got.json == r.json)
     }
 
+    @Test("every document type: done with its full extraction shape, pending with the same keys all null",
+          arguments: DocumentAnalysisKind.all.map(\.name))
+    func everyType(_ name: String) async throws {
+        let api = try TestAPI()
+        let kind = try #require(DocumentAnalysisKind.named(name))
+        var fields = [("type", name)]
+        if let country = kind.countries.last { fields.append(("country_code", country)) }
+        let done = try await analyse(api, fields)
+        #expect(done.status == 201, "\(done)")
+        #expect(done["status"] == "done")
+        #expect(done["type"] == .string(name))
+        let skeleton = DocumentAnalysisData.skeleton(name, country: kind.countries.last)
+        #expect(done["extracted_from_document"]?.objectValue?.keys.sorted() == skeleton.keys.sorted())
+        #expect(done["extracted_from_document"]?.objectValue?.values.contains { $0 != .null } == true)
+        let pending = try await analyse(api, fields, file: "pending_scan.pdf")
+        #expect(pending["extracted_from_document"] == .object(skeleton))
+        #expect(pending["checks"] == .null)
+    }
+
+    @Test("seven days after its result an analysis is anonymized: extraction nulled, checks dropped")
+    func anonymization() async throws {
+        let api = try TestAPI()
+        let r = try await analyse(api, [("type", "social_security"), ("checks[first_name]", "Kelly"), ("checks[last_name]", "Smith")])
+        #expect(r["checks"] != .null)
+        try await api.advance(seconds: 7 * 86_400)
+        let got = try await api.get("/v3/document_analyses/\(r.id)")
+        #expect(got["status"] == "done")
+        #expect(got["data_anonymized"] == true)
+        #expect(got["extracted_from_document"] == .object(DocumentAnalysisData.skeleton("social_security", country: nil)))
+        #expect(got["checks"] == .null)
+    }
+
     @Test("country rules per type: required where the spec lists countries, refused elsewhere")
     func countries() async throws {
         let api = try TestAPI()

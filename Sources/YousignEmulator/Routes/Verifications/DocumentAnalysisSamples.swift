@@ -117,7 +117,7 @@ enum DocumentAnalysisSamples {
         if country == "IT" {
             values["owner_information"] = .object(["owner_full_name": .string(owner), "owner_address": "Via Roma 1, 00184 Roma",
                                                    "owner_type": "natural_person", "owner_birth_date": "1990-05-17"])
-            values["vehicle_motor_information"] = .object(["vehicle_fuel_type": "benzina", "vehicle_max_power": .double(67), "vehicle_displacement_type": "999"])
+            values["vehicle_motor_information"] = .object(["vehicle_fuel_type": "benzina", "vehicle_max_power": .double(67), "vehicle_displacement_type": 999])
             values["vehicle_total_mass"] = .double(1600)
         } else {
             values["owner_information"] = .object(["owner_full_name": .string(owner), "owner_address": "12 rue de la Paix, 75002 Paris",
