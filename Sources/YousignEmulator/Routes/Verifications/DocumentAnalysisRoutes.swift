@@ -24,8 +24,10 @@ enum DocumentAnalysisRoutes {
         let request = readAnalysis(&r, extraction: { $0.enumeration("extraction", ["true", "false"]).map { $0 == "true" } })
         let file = r.file(form, "file", required: true, rules: request.rules)
         var new = NewVerification(type, outcome: VerificationMagic.fromWord(file?.filename, type))
-        if let kind = request.kind { new.input["checks"] = r.analysisChecks(kind).map(JSONValue.object) } else if r.has("checks") {
-            r.problem("checks", "This field was not expected.")
+        if let kind = request.kind {
+            new.input["checks"] = r.analysisChecks(kind).map(JSONValue.object)
+        } else if r.has("checks") {
+            r.problem("checks", "A fraud-only analysis takes no checks.")
         }
         new.readSessionFields(&r)
         r.rejectUnknown(NewVerification.sessionKeys.union(["file", "type", "country_code", "analysis_type", "checks"]))

@@ -5,6 +5,7 @@ import JSONCodec
 /// present: null leaves until there is a result and after anonymization; plausible values for a
 /// verified result, made from what the request (or the applicant) gave. A failed or
 /// inconclusive result extracts nothing [I], except watchlists, whose failure is a hit.
+/// Identity video evidence URLs stay null: the emulator records no images [I].
 enum VerificationData {
     static let defaultFirstName = "Camille"
     static let defaultLastName = "Martin"

@@ -9,7 +9,8 @@ import YousignWire
 /// With no verification delay the create response already carries the final status (§10.12
 /// describes the real API as asynchronous; the emulator's default is the seed guide's
 /// immediate result [I]). With a delay, a timer on the emulator clock completes it. Magic
-/// `pending_…` values and applicant-based verifications wait for the control surface.
+/// `pending_…` values wait for the control surface, and so do applicant-based verifications,
+/// which start in `awaiting_data` (the applicant has yet to upload through the portal) [I].
 enum VerificationLifecycle {
     /// §5.1: results are anonymized about seven days after they are final.
     static let anonymizeAfter: TimeInterval = 7 * 86_400

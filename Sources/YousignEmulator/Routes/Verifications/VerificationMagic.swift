@@ -43,6 +43,7 @@ enum VerificationMagic {
 
     /// Identity documents, proofs of address, bank accounts (and, by the same scheme [I], bank
     /// account lookups from a file): `<result>_<stem>.<ext>` picks the result; any other name fails.
+    /// Names are compared without regard to case [I].
     static func fromFileName(_ filename: String, _ type: VerificationType) -> VerificationOutcome {
         let name = filename.lowercased()
         if let stem = type.magicStem {

@@ -61,7 +61,7 @@ enum VerificationRender {
     }
 
     /// Where the person goes for an identity video. The emulator serves the verification there,
-    /// with how to complete it (the sandbox page offers a choice of result instead).
+    /// with how to complete it (the sandbox page offers a choice of result instead) [I].
     static func verificationURL(_ c: RequestContext, type: VerificationType, id: String) -> String {
         let host = c.request.headers["Host"] ?? "localhost"
         return "http://\(host)/_emulator/verifications/\(type.path)/\(id)"

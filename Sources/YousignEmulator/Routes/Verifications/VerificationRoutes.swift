@@ -20,6 +20,8 @@ enum VerificationRoutes {
         for type in VerificationType.verifications {
             guard let creator = creators[type.path] else { continue }
             r.get("/v3/verifications/\(type.path)") { c in try list(c, type) }
+            // identity videos and watchlists are JSON only: other media types are 415, although the
+            // spec lists no 415 for identity videos [I]
             r.post("/v3/verifications/\(type.path)") { c in try VerificationLifecycle.create(&c, try creator(c)) }
             r.get("/v3/verifications/\(type.path)/{verificationId}") { c in
                 Responses.json(200, publicBody(try find(c, type, param: "verificationId")))
@@ -68,6 +70,7 @@ enum VerificationRoutes {
         guard let type = VerificationType.named(path) else { throw APIError.notFound("verification") }
         let body = try find(c, type, param: "verificationId")
         let status = body["status"]?.stringValue ?? ""
+        // the error type of the documented download lag stands for "not yet" [I]
         guard status == "verified" || status == "failed" else {
             throw APIError.badRequest("audit_trail.not_ready_for_download",
                                       "The audit trail is available once the verification is verified or failed; it is \(status).")

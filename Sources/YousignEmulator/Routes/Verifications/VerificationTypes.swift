@@ -18,7 +18,9 @@ struct VerificationType: Sendable {
     /// The `*Meta` schema's keys: list items carry exactly these.
     let metaKeys: [String]
     /// `status_codes` written for a failed or inconclusive result when none are chosen; nil when
-    /// the type has no `status_codes` at all (companies, watchlists).
+    /// the type has no `status_codes` at all (companies, watchlists). The codes come from the
+    /// spec's examples where it has them; `IDVV_1121`, `BALV_1102`, `DA_1002` and `DA_1100` are
+    /// picked from the documented families [I].
     let defaultCodes: [String: [String]]?
     /// Stem of the §2.10 magic file names (`id_document_verification`), for the types whose
     /// uploaded file name picks the result.
@@ -92,7 +94,7 @@ extension VerificationType {
         magicStem: "bank_account_verification", extraFilters: [])
 
     /// The Full enum lacks `awaiting_data` but its Meta enum has it (§9.6); applicant-based lookups
-    /// use it, so it is listed here.
+    /// use it like every other applicant-based verification [I].
     static let bankAccountLookups = VerificationType(
         path: "bank_account_lookups", kind: .verification, resourceType: "bank_account_lookup_verification",
         event: "verification.bank_account_lookup.done", dataKey: "bank_account_lookup", success: "verified",
