@@ -63,11 +63,31 @@ struct TestAPI {
         return try await call(method, target, headers: ["Content-Type": "multipart/form-data; boundary=\(boundary)"], body: body)
     }
 
+    /// A webhook subscription to every event, so `deliveries()` lists what was emitted.
+    func subscribeToEverything() async throws {
+        let r = try await post("/v3/webhooks", .object([
+            "endpoint": "https://receiver.example.com/yousign", "description": "all", "sandbox": true, "auto_retry": false,
+            "enabled": true, "subscribed_events": .array(["*"]), "scopes": .array(["*"])]))
+        #expect(r.status == 201, "\(r)")
+    }
+
+    /// The recorded webhook deliveries, oldest first.
+    func deliveries() async throws -> [Delivery] {
+        let r = try await call("GET", "/_emulator/webhook_deliveries", auth: false)
+        return (r["data"]?.arrayValue ?? []).map { Delivery(name: $0["event_name"]?.stringValue ?? "", data: $0["body"]?["data"] ?? .null) }
+    }
+
     /// Moves the emulator clock.
     func advance(seconds: Int) async throws {
         let r = try await call("POST", "/_emulator/clock/advance", json: .object(["seconds": .integer(Int64(seconds))]), auth: false)
         #expect(r.status == 200)
     }
+}
+
+/// A webhook delivery: the event name and the envelope's `data`.
+struct Delivery {
+    var name: String
+    var data: JSONValue
 }
 
 /// A response with its JSON decoded.

@@ -287,25 +287,7 @@ struct SignatureRequestLifecycleTests {
 
 // MARK: - helpers shared by the signature request suites
 
-struct Delivery {
-    var name: String
-    var data: JSONValue
-}
-
 extension TestAPI {
-    /// A webhook subscription to every event, so `deliveries()` lists what was emitted.
-    func subscribeToEverything() async throws {
-        let r = try await post("/v3/webhooks", .object([
-            "endpoint": "https://receiver.example.com/yousign", "description": "all", "sandbox": true, "auto_retry": false,
-            "enabled": true, "subscribed_events": .array(["*"]), "scopes": .array(["*"])]))
-        #expect(r.status == 201, "\(r)")
-    }
-
-    func deliveries() async throws -> [Delivery] {
-        let r = try await call("GET", "/_emulator/webhook_deliveries", auth: false)
-        return (r["data"]?.arrayValue ?? []).map { Delivery(name: $0["event_name"]?.stringValue ?? "", data: $0["body"]?["data"] ?? .null) }
-    }
-
     /// A control-surface call (`/_emulator/...`).
     func control(_ path: String, _ body: JSONObject? = nil) async throws -> Reply {
         try await call("POST", "/_emulator\(path)", json: body.map(JSONValue.object), auth: false)

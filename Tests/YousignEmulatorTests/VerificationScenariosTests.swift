@@ -46,19 +46,6 @@ extension TestAPI {
     }
 
     /// Subscribes to every event, so deliveries are recorded.
-    func subscribeToEverything() async throws {
-        let r = try await post("/v3/webhooks", .object([
-            "endpoint": "https://hooks.example.com/yousign", "description": "all", "sandbox": true,
-            "subscribed_events": .array(["*"]), "scopes": .array(["*"]), "auto_retry": false, "enabled": true,
-        ]))
-        #expect(r.status == 201, "\(r)")
-    }
-
-    /// The recorded webhook deliveries, oldest first: event name and envelope `data`.
-    func deliveries() async throws -> [(name: String, data: JSONValue)] {
-        let r = try await call("GET", "/_emulator/webhook_deliveries", auth: false)
-        return (r["data"]?.arrayValue ?? []).map { ($0["event_name"]?.stringValue ?? "", $0["body"]?["data"] ?? .null) }
-    }
 }
 
 /// Identity-verification group of a session reply.
