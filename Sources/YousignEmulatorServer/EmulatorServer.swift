@@ -99,6 +99,13 @@ public struct EmulatorServer: Sendable {
         }
     }
 
+    /// A start-up failure in a user's words: `address already in use` rather than NIO's
+    /// `bind(descriptor:ptr:bytes:): Address already in use) (errno: 98)`.
+    public static func describe(_ error: any Error) -> String {
+        if let io = error as? IOError { return String(cString: strerror(io.errnoCode)).lowercased() }
+        return "\(error)"
+    }
+
     public enum ServerError: Error, CustomStringConvertible {
         case notStarted
         public var description: String { "the server stopped before it was listening" }

@@ -66,7 +66,8 @@ struct Serve: ParsableCommand {
             emulator = try YousignEmulator(EmulatorConfiguration(
                 storage: storage, rateLimit: rateLimit, fixtures: loaded, webhookSender: URLSessionWebhookSender()))
         } catch {
-            Diagnostics.error("cannot open the emulator state \(state ?? Self.defaultStatePath): \(error)")
+            let reason = (error as NSError).domain == NSCocoaErrorDomain ? (error as NSError).localizedDescription : "\(error)"
+            Diagnostics.error("cannot open the emulator state \(state ?? Self.defaultStatePath): \(reason)")
             throw ExitCode(ExitStatus.scriptError)
         }
         let server = EmulatorServer(emulator: emulator, host: host, port: port, requestLog: EmulatorServer.standardErrorLog())
@@ -79,7 +80,7 @@ struct Serve: ParsableCommand {
                 }
             }
         } catch {
-            Diagnostics.error("cannot serve on \(host):\(port): \(error)")
+            Diagnostics.error("cannot serve on \(host):\(port): \(EmulatorServer.describe(error))")
             throw ExitCode(ExitStatus.scriptError)
         }
     }
