@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Hummingbird
+import Logging
 import JSONCodec
 import ServiceLifecycle
 import Testing
@@ -176,8 +177,10 @@ actor Receiver {
             return Response(status: .temporaryRedirect, headers: [.location: n <= 1 ? "/hook" : "/redirect/\(n - 1)"])
         }
         let (ports, portsIn) = AsyncStream<Int>.makeStream()
+        var quiet = Logger(label: "receiver")
+        quiet.logLevel = .warning
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { portsIn.yield($0.localAddress?.port ?? 0); portsIn.finish() })
+                              onServerRunning: { portsIn.yield($0.localAddress?.port ?? 0); portsIn.finish() }, logger: quiet)
         let group = ServiceGroup(configuration: .init(services: [app], logger: app.logger))
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
