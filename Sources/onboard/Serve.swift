@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import YousignEmulator
+import YousignEmulatorServer
+
+/// `onboard serve`: the Yousign emulator over HTTP, for flows and tools outside this process.
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the stateful Yousign API v3 emulator over HTTP.",
+        discussion: """
+            Prints where it listens, the API key and the control surface once the socket is
+            bound, then one line per request on standard error. State survives restarts in
+            --state (a SQLite file) unless --ephemeral. SIGINT or SIGTERM stops it after the
+            requests in flight; every answered request is already saved.
+
+            Exit codes: 0 stopped by a signal, 1 could not start, 2 usage error.
+            """
+    )
+
+    @Option(help: ArgumentHelp("Address to listen on.", valueName: "host"))
+    var host = "127.0.0.1"
+
+    @Option(help: ArgumentHelp("Port to listen on; 0 picks a free one.", valueName: "port"))
+    var port = 8080
+
+    @Option(help: ArgumentHelp("SQLite file that keeps the emulator's state (default .onboard/emulator.sqlite).", valueName: "path"))
+    var state: String?
+
+    @Flag(help: "Keep the state in memory only: every start is a fresh emulator.")
+    var ephemeral = false
+
+    @Option(help: ArgumentHelp("JSON file of workspaces, API keys and workflow templates for a new state.", valueName: "file"))
+    var fixtures: String?
+
+    @Option(help: ArgumentHelp("Yousign's rate limits: off, sandbox (30/min, 200/h) or production (60/min, 1200/h).",
+                               valueName: "mode"))
+    var rateLimit: EmulatorConfiguration.RateLimit = .off
+
+    @Option(help: ArgumentHelp("Another API key the emulator accepts (repeatable).", valueName: "key"))
+    var apiKey: [String] = []
+
+    static let defaultStatePath = ".onboard/emulator.sqlite"
+
+    func validate() throws {
+        if ephemeral && state != nil { throw ValidationError("--state and --ephemeral exclude each other") }
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        if apiKey.contains(where: { $0.isEmpty || $0.contains(where: \.isWhitespace) }) {
+            throw ValidationError("--api-key must be a non-empty key without spaces")
+        }
+    }
+
+    func run() throws {
+        var loaded = Fixtures.defaults
+        if let fixtures {
+            do { loaded = try Fixtures.load(path: fixtures) } catch {
+                Diagnostics.error("\(error)")
+                throw ExitCode(ExitStatus.usage)
+            }
+        }
+        // the banner names the fixtures' key, never one given on the command line
+        let shownKey = loaded.apiKeys.first ?? Fixtures.defaultAPIKey
+        loaded.apiKeys += apiKey
+        let storage: EmulatorConfiguration.Storage = ephemeral ? .memory : .file(state ?? Self.defaultStatePath)
+        let emulator: YousignEmulator
+        do {
+            emulator = try YousignEmulator(EmulatorConfiguration(
+                storage: storage, rateLimit: rateLimit, fixtures: loaded, webhookSender: URLSessionWebhookSender()))
+        } catch {
+            let reason = (error as NSError).domain == NSCocoaErrorDomain ? (error as NSError).localizedDescription : "\(error)"
+            Diagnostics.error("cannot open the emulator state \(state ?? Self.defaultStatePath): \(reason)")
+            throw ExitCode(ExitStatus.scriptError)
+        }
+        let server = EmulatorServer(emulator: emulator, host: host, port: port, requestLog: EmulatorServer.standardErrorLog())
+        let host = self.host
+        let extraKeys = apiKey.count
+        do {
+            try waitFor {
+                try await server.run { port in
+                    Banner.print(host: host, port: port, key: shownKey, extraKeys: extraKeys)
+                }
+            }
+        } catch {
+            Diagnostics.error("cannot serve on \(host):\(port): \(EmulatorServer.describe(error))")
+            throw ExitCode(ExitStatus.scriptError)
+        }
+    }
+}
+
+/// What `onboard serve` prints once it listens; scripts read the port from the first line.
+enum Banner {
+    static func print(host: String, port: Int, key: String, extraKeys: Int) {
+        let base = "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+        var text = "Yousign emulator listening on \(base)/v3\n"
+        text += "API key: \(key)" + (extraKeys > 0 ? " (and \(extraKeys) given with --api-key)" : "") + "\n"
+        text += "Control surface: \(base)/_emulator\n"
+        // unbuffered, so a script reading the pipe sees it at once
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+}
+
+/// Runs async work from the synchronous command and waits for it: the root command is a
+/// `ParsableCommand` with its own `main`, and only `serve` needs concurrency.
+func waitFor(_ work: @escaping @Sendable () async throws -> Void) throws {
+    let done = DispatchSemaphore(value: 0)
+    let failure = FailureBox()
+    Task {
+        do { try await work() } catch { failure.error = error }
+        done.signal()
+    }
+    done.wait()
+    if let error = failure.error { throw error }
+}
+
+private final class FailureBox: @unchecked Sendable {
+    var error: (any Error)?
+}
+
+extension EmulatorConfiguration.RateLimit: ExpressibleByArgument {}
