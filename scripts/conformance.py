@@ -28,6 +28,14 @@ DEFAULT_SPEC = ROOT.parent / "shared" / "yousign" / "openapi-v3.yml"
 CACHE_DIR = ROOT / ".build" / "conformance"
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 MAX_ERRORS_PER_RESPONSE = 5
+# Deviations the emulator makes on purpose where the spec itself is incomplete, each written up in
+# docs/emulator.md ("Fidelity gaps"): (path template, JSON path prefix, message fragment, why).
+KNOWN_GAPS = [
+    ("/workflow_sessions/{workflowSessionId}", "$.action_groups", "'tax_notice_document_analysis' is not one of",
+     "the spec's action resource types have no tax notice analysis, which /document_analyses accepts"),
+    ("/workflow_sessions/{workflowSessionId}", "$.action_groups", "'fraud_only_document_analysis' is not one of",
+     "the spec's action resource types have no fraud-only analysis, which /document_analyses accepts"),
+]
 
 
 def load_spec(path):
@@ -45,6 +53,32 @@ def load_spec(path):
     # YAML may hold dates and other non-JSON scalars; str() keeps the cache loadable
     cache.write_text(json.dumps(spec, default=str))
     return spec
+
+
+def nullable_as_intended(node):
+    """Reads the spec as its authors meant it where OpenAPI 3.0's letter and the validator
+    disagree with them. `nullable: true`, in two places where OpenAPI 3.0's
+    letter and the validator disagree with them: beside `allOf`/`oneOf`/`anyOf`/`$ref` (null is
+    checked against the referenced, non-nullable schema and fails), and with an `enum` that does
+    not list null (OAS 3.0.3 asks for null in the enum). Yousign's spec uses both forms for
+    fields that are null in its own examples (`Signer.delivery_mode`, `NaturalPerson.address`)."""
+    if isinstance(node, list):
+        return [nullable_as_intended(x) for x in node]
+    if not isinstance(node, dict):
+        return node
+    node = {k: nullable_as_intended(v) for k, v in node.items()}
+    # A discriminator without a mapping names schemas by the property's value (`natural_person`),
+    # which Yousign's spec does not define (its schema is `Natural_Person_Applicant`): the plain
+    # oneOf decides instead.
+    if isinstance(node.get("discriminator"), dict) and "mapping" not in node["discriminator"]:
+        del node["discriminator"]
+    if node.get("nullable") is True:
+        if "enum" in node and None not in node["enum"]:
+            node["enum"] = list(node["enum"]) + [None]
+        if any(k in node for k in ("allOf", "oneOf", "anyOf", "$ref")):
+            inner = {k: v for k, v in node.items() if k != "nullable"}
+            node = {"nullable": True, "anyOf": [{"enum": [None]}, inner]}
+    return node
 
 
 class Operations:
@@ -116,6 +150,7 @@ def main():
         return 2
 
     spec = load_spec(a.spec)
+    spec["components"] = nullable_as_intended(spec["components"])
     ops = Operations(spec)
     validators = {}
 
@@ -131,6 +166,7 @@ def main():
     failures = Counter()  # distinct failure line -> occurrences
     failed_entries = 0
     no_schema = Counter()
+    known = Counter()
     lines = a.log.read_text().splitlines() if a.log.exists() else []
     for n, line in enumerate(lines, 1):
         if not line.strip():
@@ -172,7 +208,12 @@ def main():
                     errors = sorted(v.iter_errors(e.get("body")), key=lambda err: list(err.absolute_path))
                     for err in errors[:MAX_ERRORS_PER_RESPONSE]:
                         message = err.message if len(err.message) <= 240 else err.message[:237] + "..."
-                        problems.append(f"{json_path(err.absolute_path)}: {message}")
+                        where_in_body = json_path(err.absolute_path)
+                        gap = next((g for g in KNOWN_GAPS if g[0] == template and where_in_body.startswith(g[1]) and g[2] in err.message), None)
+                        if gap:
+                            known[f"{method} /v3{template}: {gap[3]}"] += 1
+                        else:
+                            problems.append(f"{where_in_body}: {message}")
         elif ctype not in {c.strip() for k in content for c in k.split(",")}:
             problems.append(f"$: Content-Type {ctype or '(none)'}, the spec says {', '.join(content)}")
         if problems:
@@ -187,6 +228,10 @@ def main():
     if no_schema:
         print("no schema to check against (not failures):")
         for text, count in sorted(no_schema.items()):
+            print(f"  {text}" + (f" (x{count})" if count > 1 else ""))
+    if known:
+        print("known gaps in the spec (docs/emulator.md), not failures:")
+        for text, count in sorted(known.items()):
             print(f"  {text}" + (f" (x{count})" if count > 1 else ""))
     print(f"{passed} passed, {failed_entries} failed")
     return 1 if failed_entries else 0

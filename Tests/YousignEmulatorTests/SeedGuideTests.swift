@@ -102,3 +102,36 @@ struct SeedGuideTests {
         try await SeedGuide.run(try TestAPI())
     }
 }
+
+extension LoopbackClient: SeedGuideClient {
+    func send(_ method: String, _ target: String, json: JSONValue?) async throws -> (status: Int, json: JSONValue, text: String) {
+        let r = try await send(method, target, json: json, auth: !target.hasPrefix("/_emulator"))
+        return (r.status, r.json, r.description)
+    }
+
+    func upload(_ target: String, fields: [(String, String)], file: (String, String, String, [UInt8])) async throws -> (status: Int, json: JSONValue, text: String) {
+        let boundary = "seed-guide-boundary-31337"
+        var body: [UInt8] = []
+        func line(_ s: String) { body += Array((s + "\r\n").utf8) }
+        for (name, value) in fields {
+            line("--\(boundary)"); line("Content-Disposition: form-data; name=\"\(name)\""); line(""); line(value)
+        }
+        line("--\(boundary)")
+        line("Content-Disposition: form-data; name=\"\(file.0)\"; filename=\"\(file.1)\"")
+        line("Content-Type: \(file.2)")
+        line("")
+        body += file.3
+        line("")
+        line("--\(boundary)--")
+        let r = try await send("POST", target, headers: ["Content-Type": "multipart/form-data; boundary=\(boundary)"], body: body)
+        return (r.status, r.json, r.description)
+    }
+}
+
+@Suite("The seed guide, over HTTP")
+struct SeedGuideHTTPTests {
+    @Test("Kelly Smith's onboarding through a served emulator on loopback, the same statuses at each step")
+    func seedGuideOverHTTP() async throws {
+        try await ServerHTTPTests.served { http in try await SeedGuide.run(http) }
+    }
+}

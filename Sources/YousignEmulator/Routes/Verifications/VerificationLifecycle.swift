@@ -39,7 +39,9 @@ enum VerificationLifecycle {
         }
         body["_files"] = .object(files)
         if new.applicantID != nil {
-            body["status"] = "awaiting_data"
+            // A bank account lookup's Full status enum has no awaiting_data (§9.6): it waits as
+            // pending, which its enum allows [I].
+            body["status"] = type.path == "bank_account_lookups" ? "pending" : "awaiting_data"
         } else if new.outcome.status != "pending" {
             if c.services.verificationDelay > 0 {
                 body["_next"] = "complete"
