@@ -60,11 +60,15 @@ struct Serve: ParsableCommand {
         // the banner names the fixtures' key, never one given on the command line
         let shownKey = loaded.apiKeys.first ?? Fixtures.defaultAPIKey
         loaded.apiKeys += apiKey
+        let sender = CurlWebhookSender()
+        if !sender.isAvailable {
+            Diagnostics.error("warning: curl not found: webhook deliveries will fail (install Debian's curl)")
+        }
         let storage: EmulatorConfiguration.Storage = ephemeral ? .memory : .file(state ?? Self.defaultStatePath)
         let emulator: YousignEmulator
         do {
             emulator = try YousignEmulator(EmulatorConfiguration(
-                storage: storage, rateLimit: rateLimit, fixtures: loaded, webhookSender: URLSessionWebhookSender()))
+                storage: storage, rateLimit: rateLimit, fixtures: loaded, webhookSender: sender))
         } catch {
             let reason = (error as NSError).domain == NSCocoaErrorDomain ? (error as NSError).localizedDescription : "\(error)"
             Diagnostics.error("cannot open the emulator state \(state ?? Self.defaultStatePath): \(reason)")
