@@ -83,16 +83,17 @@ def section(h, w, verdict_min):
     bad = sum(h[c]["errors"] + h[c]["non_2xx"] for c in CASES)
     w(f"Every response was a 2xx: {'yes' if bad == 0 else f'no, {bad} socket errors or non-2xx responses'} "
       f"({sum(h[c]['requests'] for c in CASES):,} requests). The seed flow ran at "
-      f"{f['rps'] / f['steps']:,.0f} flows per second. After the rounds both emulators stopped on SIGTERM "
-      f"with exit {s['serve_exit']} and {s['memory_exit']}; the `--state` server wrote "
-      f"{int(s['serve_log_lines']):,} request-log lines.\n")
+      f"{f['rps'] / f['steps']:,.0f} flows per second. After the rounds SIGTERM stopped the `--state` "
+      f"server with exit status {s['serve_exit']} and the `--ephemeral` one with {s['memory_exit']}; the "
+      f"`--state` server had written {int(s['serve_log_lines']):,} request-log lines.\n")
     w(f"Target: the emulator's GET at least {SERVE_RATIO}x the bare route's rate: "
       f"**{verdict_min(h['ratio'], SERVE_RATIO, 'x')}**.\n")
     w(f"Where the difference goes: the bare route answers from memory on the event loop's task; each "
       f"emulator request also checks the key, routes, and runs one SQLite transaction on GRDB's writer "
       f"queue (two more thread hops), where it runs due timers, re-reads the session and rolls up its "
-      f"groups, decodes and re-encodes the stored JSON, and writes a log line. In memory instead of in "
-      f"a WAL file it runs {m['rps'] / sv['rps']:.2f}x as fast. A `perf record` of the `--state` server "
+      f"groups, decodes and re-encodes the stored JSON, and writes a log line. `--ephemeral` runs at "
+      f"{m['rps'] / sv['rps']:.2f}x the `--state` rate: this GET commits no pages, so where the store "
+      f"lives matters little. A `perf record` of the `--state` server "
       "under this load, made by hand, put a quarter of its CPU samples in the kernel (socket I/O, and "
       "the futex wake-ups of the hops between the event loop, the task pool and GRDB's queues), an "
       "eighth in libsqlite3, and the rest over NIO, the Swift runtime (allocation, reference "
