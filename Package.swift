@@ -57,6 +57,11 @@ let package = Package(
         ),
         // Benchmarks of LuaKit itself (host calls against Lua calls): scripts/bench/run.
         .executableTarget(name: "luakit-bench", dependencies: ["LuaKit"], path: "scripts/bench/luakit-bench"),
+        // The baseline for `onboard serve`'s HTTP rate: one bare Hummingbird route (scripts/bench/run).
+        .executableTarget(
+            name: "emulator-bench", dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            path: "scripts/bench/emulator-bench"
+        ),
         .testTarget(name: "JSONCodecTests", dependencies: ["JSONCodec"]),
         .testTarget(name: "LuaKitTests", dependencies: ["LuaKit", "CLua"]),
         .testTarget(

@@ -31,7 +31,8 @@ public struct EmulatorServer: Sendable {
     public var maxBodySize: Int
     /// How often due timers and webhook deliveries run without a request.
     public var tickInterval: Duration
-    /// Where the one line per request goes (`requestLog(to:)`); `.none` logs nothing.
+    /// Where the one line per request goes: `standardErrorLog()` for `onboard serve`; the
+    /// default, `silentLog`, logs nothing.
     public var requestLog: Logger
 
     public init(emulator: YousignEmulator, host: String = "127.0.0.1", port: Int = 8080,

@@ -8,10 +8,11 @@ struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Serve the stateful Yousign API v3 emulator over HTTP.",
         discussion: """
-            Prints where it listens, the API key and the control surface once the socket is
-            bound, then one line per request on standard error. State survives restarts in
-            --state (a SQLite file) unless --ephemeral. SIGINT or SIGTERM stops it after the
-            requests in flight; every answered request is already saved.
+            Prints where it listens, the API key and the control surface once the socket is \
+            bound, then one line per request on standard error. State survives restarts in \
+            --state (a SQLite file) unless --ephemeral. SIGINT or SIGTERM stops it after the \
+            requests in flight; every answered request is already saved. Webhooks are \
+            delivered with curl.
 
             Exit codes: 0 stopped by a signal, 1 could not start, 2 usage error.
             """
@@ -32,6 +33,8 @@ struct Serve: ParsableCommand {
     @Option(help: ArgumentHelp("JSON file of workspaces, API keys and workflow templates for a new state.", valueName: "file"))
     var fixtures: String?
 
+    /// [I] Off unless asked for: a local emulator that answers 429 after 30 calls a minute gets in
+    /// the way of tests and loops more than it helps; `sandbox` reproduces Yousign's sandbox.
     @Option(help: ArgumentHelp("Yousign's rate limits: off, sandbox (30/min, 200/h) or production (60/min, 1200/h).",
                                valueName: "mode"))
     var rateLimit: EmulatorConfiguration.RateLimit = .off
@@ -60,11 +63,15 @@ struct Serve: ParsableCommand {
         // the banner names the fixtures' key, never one given on the command line
         let shownKey = loaded.apiKeys.first ?? Fixtures.defaultAPIKey
         loaded.apiKeys += apiKey
+        let sender = CurlWebhookSender()
+        if !sender.isAvailable {
+            Diagnostics.error("warning: curl not found: webhook deliveries will fail (install Debian's curl)")
+        }
         let storage: EmulatorConfiguration.Storage = ephemeral ? .memory : .file(state ?? Self.defaultStatePath)
         let emulator: YousignEmulator
         do {
             emulator = try YousignEmulator(EmulatorConfiguration(
-                storage: storage, rateLimit: rateLimit, fixtures: loaded, webhookSender: URLSessionWebhookSender()))
+                storage: storage, rateLimit: rateLimit, fixtures: loaded, webhookSender: sender))
         } catch {
             let reason = (error as NSError).domain == NSCocoaErrorDomain ? (error as NSError).localizedDescription : "\(error)"
             Diagnostics.error("cannot open the emulator state \(state ?? Self.defaultStatePath): \(reason)")

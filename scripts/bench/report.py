@@ -5,7 +5,8 @@
 
 RESULTS_DIR holds hyperfine JSON exports, one per round (cold-N.json, fib-N.json, loop-N.json),
 the key=value output of luakit-bench (luakit.txt), of json.lua (json-cjson-N.txt, json-host-N.txt) and of
-json_facts.lua (facts-cjson.txt, facts-host.txt).
+json_facts.lua (facts-cjson.txt, facts-host.txt), and the HTTP results of http-bench (http-*.txt,
+section e., in report_http.py).
 """
 import argparse
 import datetime
@@ -16,6 +17,8 @@ import re
 import statistics
 import subprocess
 from pathlib import Path
+
+import report_http
 
 # The targets (docs/benchmarks.md explains them).
 COLD_START_MS = 15.0
@@ -78,6 +81,7 @@ def machine(onboard, lua_shared):
         ("lua-cjson", pkg("lua-cjson")),
         ("hyperfine", sh("hyperfine", "--version")),
         ("onboard", sh(onboard, "--version")),
+        ("wrk", pkg("wrk")),
     ]
 
 
@@ -116,6 +120,7 @@ def main():
     med = lambda runs, key: statistics.median(float(r[key]) for r in runs)
     facts_cjson = (res / "facts-cjson.txt").read_text().rstrip()
     facts_host = (res / "facts-host.txt").read_text().rstrip()
+    http = report_http.load(res)
 
     # ---- numbers
     cold_onboard = cold["onboard"]["median"]
@@ -178,6 +183,8 @@ def main():
         ("d. JSON encode, host json / cjson",
          f"{j['host_enc'] / j['cjson_enc']:.2f}x ({j['host_enc']:.0f} vs {j['cjson_enc']:.0f} MB/s)", "info", "-"),
     ]
+    if http:
+        summary += report_http.summary_rows(http, verdict_min)
 
     # ---- markdown
     now = datetime.datetime.now().astimezone()
@@ -185,7 +192,7 @@ def main():
     w = md.append
     w("# Benchmarks\n")
     w("Measured by `scripts/bench/run`, which installs what it needs (`scripts/bootstrap bench`: "
-      "lua5.4, lua-cjson, hyperfine), builds `onboard` and `luakit-bench` in release mode with the "
+      "lua5.4, lua-cjson, hyperfine, wrk), builds `onboard`, `luakit-bench` and `emulator-bench` in release mode with the "
       "static Swift standard library (into `.build-release`), runs everything below and rewrites "
       "this file. Every number here comes from that run; rerun it to refresh them. Whole-process "
       "timings are `hyperfine -N` runs after a warmup, in rounds that interleave the commands "
@@ -194,7 +201,8 @@ def main():
       "medians.\n")
     w("The scripts are in `scripts/bench/`: `hello.lua`, `fib.lua`, `loop.lua`, `json.lua`, "
       "`json_facts.lua`, the Swift program `luakit-bench/main.swift`, and `lua-shared.c`, a "
-      "minimal `lua FILE` linked against `liblua5.4.so` (see b).\n")
+      "minimal `lua FILE` linked against `liblua5.4.so` (see b); for e., `http-bench`, the wrk "
+      "scripts in `wrk/` and the Swift program `emulator-bench/main.swift`.\n")
     w(f"Run on {now:%Y-%m-%d %H:%M %Z}.\n")
     w("| machine | |\n|---|---|")
     for k, v in machine(a.onboard, a.lua_shared):
@@ -344,6 +352,10 @@ def main():
       f"`{g(hj, decbig)}`; it decodes `3` as "
       f"`{g(hj, dec3)}` and writes the float 3.0 as "
       f"`{g(hj, 'encode(3.0)')}`.\n")
+
+    # e
+    if http:
+        report_http.section(http, w, verdict_min)
 
     Path(a.output).write_text("\n".join(md))
 

@@ -27,7 +27,7 @@ enum Timers {
     }
 
     static func runDue(_ context: inout RequestContext) throws {
-        let rows = try Row.fetchAll(context.db, sql: "SELECT seq, action, target FROM timer WHERE due_at <= ? ORDER BY due_at, seq",
+        let rows = try Row.fetchAll(try context.db.cachedStatement(sql: "SELECT seq, action, target FROM timer WHERE due_at <= ? ORDER BY due_at, seq"),
                                     arguments: [context.now.timeIntervalSince1970])
         for row in rows {
             let seq: Int64 = row["seq"]

@@ -76,12 +76,12 @@ enum Store {
 /// Resource documents.
 extension Database {
     func insertResource(_ kind: ResourceKind, id: String, parent: String? = nil, body: JSONObject) throws {
-        try execute(sql: "INSERT INTO resource (kind, id, parent, body) VALUES (?, ?, ?, ?)",
-                    arguments: [kind.rawValue, id, parent, Self.text(body)])
+        try cachedStatement(sql: "INSERT INTO resource (kind, id, parent, body) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [kind.rawValue, id, parent, Self.text(body)])
     }
 
     func resource(_ kind: ResourceKind, _ id: String) throws -> JSONObject? {
-        guard let text = try String.fetchOne(self, sql: "SELECT body FROM resource WHERE kind = ? AND id = ?",
+        guard let text = try String.fetchOne(try cachedStatement(sql: "SELECT body FROM resource WHERE kind = ? AND id = ?"),
                                              arguments: [kind.rawValue, id]) else { return nil }
         return try Self.object(text)
     }
@@ -92,7 +92,7 @@ extension Database {
     }
 
     func saveResource(_ kind: ResourceKind, _ id: String, _ body: JSONObject) throws {
-        try execute(sql: "UPDATE resource SET body = ? WHERE kind = ? AND id = ?", arguments: [Self.text(body), kind.rawValue, id])
+        try cachedStatement(sql: "UPDATE resource SET body = ? WHERE kind = ? AND id = ?").execute(arguments: [Self.text(body), kind.rawValue, id])
     }
 
     func deleteResource(_ kind: ResourceKind, _ id: String) throws {
@@ -107,10 +107,10 @@ extension Database {
     func resources(_ kind: ResourceKind, parent: String? = nil) throws -> [(seq: Int64, body: JSONObject)] {
         let rows: [Row]
         if let parent {
-            rows = try Row.fetchAll(self, sql: "SELECT seq, body FROM resource WHERE kind = ? AND parent = ? ORDER BY seq",
+            rows = try Row.fetchAll(try cachedStatement(sql: "SELECT seq, body FROM resource WHERE kind = ? AND parent = ? ORDER BY seq"),
                                     arguments: [kind.rawValue, parent])
         } else {
-            rows = try Row.fetchAll(self, sql: "SELECT seq, body FROM resource WHERE kind = ? ORDER BY seq", arguments: [kind.rawValue])
+            rows = try Row.fetchAll(try cachedStatement(sql: "SELECT seq, body FROM resource WHERE kind = ? ORDER BY seq"), arguments: [kind.rawValue])
         }
         return try rows.map { (seq: $0["seq"], body: try Self.object($0["body"])) }
     }
@@ -136,7 +136,7 @@ extension Database {
     }
 
     func meta(_ key: String) throws -> String? {
-        try String.fetchOne(self, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key])
+        try String.fetchOne(try cachedStatement(sql: "SELECT value FROM meta WHERE key = ?"), arguments: [key])
     }
 
     func setMeta(_ key: String, _ value: String) throws {

@@ -26,11 +26,11 @@ final class WebhookDispatcher: Sendable {
         guard busy.update({ b in if b { return false }; b = true; return true }) else { return }
         defer { busy.set(false) }
         let due: [Row] = (try? await writer.read { db in
-            try Row.fetchAll(db, sql: """
+            try Row.fetchAll(try db.cachedStatement(sql: """
                 SELECT d.seq, d.id, d.endpoint, d.body, d.attempts, d.auto_retry, r.body AS subscription
                 FROM delivery d JOIN resource r ON r.kind = 'webhook' AND r.id = d.subscription_id
                 WHERE d.status IN ('pending', 'retrying') AND d.next_attempt_at <= ? ORDER BY d.seq
-                """, arguments: [now.timeIntervalSince1970])
+                """), arguments: [now.timeIntervalSince1970])
         }) ?? []
         for row in due {
             let body = [UInt8](row["body"] as Data)
