@@ -83,6 +83,7 @@ public final class YousignEmulator: Sendable {
                     return try route.handler(&context)
                 }
             }
+            defer { dispatcher.noteWrite() }
             return try await writer.write { db in
                 var context = RequestContext(db: db, request: request, params: params, now: now, services: services)
                 try Timers.runDue(&context)
@@ -107,6 +108,7 @@ public final class YousignEmulator: Sendable {
             try Timers.runDue(&context)
             try WebhookEvents.enqueue(context.events, in: context)
         }
+        dispatcher.noteWrite()
         await deliverDueWebhooks()
     }
 

@@ -26,13 +26,20 @@ struct Router: Sendable {
     }
 
     private(set) var routes: [Route] = []
+    /// Routes by segment count, literal segments first (`/workspaces/default` before `/workspaces/{id}`).
+    private var bySegmentCount: [Int: [Route]] = [:]
 
     mutating func add(_ method: String, _ pattern: String, auth: Bool = true, readOnly: Bool? = nil, _ handler: @escaping Handler) {
         let segments = pattern.split(separator: "/").map { s -> Route.Segment in
             s.hasPrefix("{") && s.hasSuffix("}") ? .parameter(String(s.dropFirst().dropLast())) : .literal(String(s))
         }
-        routes.append(Route(method: method, pattern: pattern, segments: segments, handler: handler, requiresAuth: auth,
-                            readOnly: readOnly ?? (method == "GET")))
+        let route = Route(method: method, pattern: pattern, segments: segments, handler: handler, requiresAuth: auth,
+                          readOnly: readOnly ?? (method == "GET"))
+        routes.append(route)
+        var sameLength = bySegmentCount[segments.count] ?? []
+        sameLength.append(route)
+        sameLength.sort { Self.specificity($0) > Self.specificity($1) }
+        bySegmentCount[segments.count] = sameLength
     }
 
     mutating func get(_ p: String, _ h: @escaping Handler) { add("GET", p, h) }
@@ -44,10 +51,7 @@ struct Router: Sendable {
     func match(method: String, path: String) -> Match {
         let parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         var pathMatched = false
-        // literal segments beat parameters (`/workspaces/default` before `/workspaces/{id}`)
-        let candidates = routes.filter { $0.segments.count == parts.count }
-            .sorted { specificity($0) > specificity($1) }
-        for route in candidates {
+        for route in bySegmentCount[parts.count] ?? [] {
             var params: [String: String] = [:]
             var ok = true
             for (segment, part) in zip(route.segments, parts) {
@@ -64,5 +68,5 @@ struct Router: Sendable {
         return pathMatched ? .methodNotAllowed : .notFound
     }
 
-    private func specificity(_ r: Route) -> Int { r.segments.filter { if case .literal = $0 { true } else { false } }.count }
+    private static func specificity(_ r: Route) -> Int { r.segments.filter { if case .literal = $0 { true } else { false } }.count }
 }

@@ -11,6 +11,12 @@ final class WebhookDispatcher: Sendable {
 
     let sender: (any WebhookSender)?
     private let busy = LockedValue(false)
+    /// When the store next holds a due delivery (Unix seconds): -inf means "look", +inf "none
+    /// queued". Keeps reads from looking up deliveries after every request.
+    private let nextCheck = LockedValue(-Double.infinity)
+
+    /// A write may have queued deliveries: the next pass looks.
+    func noteWrite() { nextCheck.set(-.infinity) }
 
     init(sender: (any WebhookSender)?) { self.sender = sender }
 
@@ -21,7 +27,7 @@ final class WebhookDispatcher: Sendable {
     }
 
     func deliverDue(writer: any DatabaseWriter, now: Date) async {
-        guard let sender else { return }
+        guard let sender, now.timeIntervalSince1970 >= nextCheck.value else { return }
         // one pass at a time; a pass started by another request picks these up
         guard busy.update({ b in if b { return false }; b = true; return true }) else { return }
         defer { busy.set(false) }
@@ -32,6 +38,7 @@ final class WebhookDispatcher: Sendable {
                 WHERE d.status IN ('pending', 'retrying') AND d.next_attempt_at <= ? ORDER BY d.seq
                 """), arguments: [now.timeIntervalSince1970])
         }) ?? []
+        nextCheck.set(.infinity)
         for row in due {
             let body = [UInt8](row["body"] as Data)
             let attempts: Int = row["attempts"]
@@ -69,5 +76,10 @@ final class WebhookDispatcher: Sendable {
                                arguments: [next, status, nextAt, newLog, seq])
             }
         }
+        let next = try? await writer.read { db in
+            try Double.fetchOne(db, sql: "SELECT MIN(next_attempt_at) FROM delivery WHERE status IN ('pending', 'retrying')")
+        }
+        // a write that landed during this pass reset the mark to -inf: keep it
+        nextCheck.update { $0 = $0 == -.infinity ? -.infinity : ((next ?? nil) ?? .infinity) }
     }
 }
