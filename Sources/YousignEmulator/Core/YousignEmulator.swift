@@ -22,6 +22,9 @@ public final class YousignEmulator: Sendable {
     let clockOffset: LockedValue<TimeInterval>
     let rateLimiter: RateLimiter
     let dispatcher: WebhookDispatcher
+    /// The earliest timer (Unix seconds, emulator time), kept after every write so reads need
+    /// not look: a GET ticks first only when something is due.
+    let nextTimer: LockedValue<Double>
 
     public init(_ configuration: EmulatorConfiguration = EmulatorConfiguration()) throws {
         self.configuration = configuration
@@ -31,6 +34,7 @@ public final class YousignEmulator: Sendable {
         rateLimiter = RateLimiter(configuration.rateLimit)
         dispatcher = WebhookDispatcher(sender: configuration.webhookSender)
         router = Routes.all()
+        nextTimer = LockedValue(try writer.read { try Timers.earliest($0) })
     }
 
     /// The emulator's current time (its base clock plus every `clock/advance`).
@@ -76,19 +80,22 @@ public final class YousignEmulator: Sendable {
         let now = self.now
         let services = self.services
         do {
+            // Synchronous store access: GRDB runs it on the calling thread, where the async API
+            // would hop to its queue and back (two context switches, most of a GET's cost).
             if route.readOnly {
-                if try await writer.read({ try Timers.anyDue($0, now: now) }) { await tick() }
-                return try await writer.read { db in
+                if now.timeIntervalSince1970 >= nextTimer.value { await tick() }
+                return try syncRead { db in
                     var context = RequestContext(db: db, request: request, params: params, now: now, services: services)
                     return try route.handler(&context)
                 }
             }
             defer { dispatcher.noteWrite() }
-            return try await writer.write { db in
+            return try syncWrite { db in
                 var context = RequestContext(db: db, request: request, params: params, now: now, services: services)
                 try Timers.runDue(&context)
                 let response = try route.handler(&context)
                 try WebhookEvents.enqueue(context.events, in: context)
+                nextTimer.set(try Timers.earliest(db))
                 return response
             }
         } catch let error as APIError {
@@ -97,6 +104,14 @@ public final class YousignEmulator: Sendable {
             return APIError(status: 500, type: "about:blank", detail: "Something wrong occurred.").response
         }
     }
+
+    // Non-async wrappers, so GRDB's synchronous overloads are chosen (see `run`).
+    // A DatabaseQueue serialises every access, so its reads need no transaction of their own; a
+    // pool's readers run beside the writer and keep one, for a consistent snapshot.
+    private func syncRead<T>(_ body: (Database) throws -> T) throws -> T {
+        writer is DatabaseQueue ? try writer.unsafeRead(body) : try writer.read(body)
+    }
+    private func syncWrite<T>(_ body: (Database) throws -> T) throws -> T { try writer.write(body) }
 
     /// Runs what is due at the emulator's now (expiry, delayed results) and delivers webhooks.
     public func tick() async {
@@ -107,6 +122,7 @@ public final class YousignEmulator: Sendable {
                                          now: now, services: services)
             try Timers.runDue(&context)
             try WebhookEvents.enqueue(context.events, in: context)
+            self.nextTimer.set(try Timers.earliest(db))
         }
         dispatcher.noteWrite()
         await deliverDueWebhooks()

@@ -22,6 +22,11 @@ enum Timers {
         try db.execute(sql: "DELETE FROM timer WHERE action = ? AND target = ?", arguments: [action, target])
     }
 
+    /// The earliest due time (Unix seconds), or +inf with none scheduled.
+    static func earliest(_ db: Database) throws -> Double {
+        try Double.fetchOne(db, sql: "SELECT MIN(due_at) FROM timer") ?? .infinity
+    }
+
     static func anyDue(_ db: Database, now: Date) throws -> Bool {
         try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM timer WHERE due_at <= ?)", arguments: [now.timeIntervalSince1970]) ?? false
     }
