@@ -28,6 +28,34 @@ struct EmulatorBehaviourTests {
         #expect(try await api.get("/v3/workflow_templates").status == 200)
     }
 
+    @Test("a repeated GET is answered from memory until a write or the clock changes something")
+    func cachedReads() async throws {
+        let api = try TestAPI()
+        let s = try await api.post("/v3/workflow_sessions", .object([
+            "workflow_template_id": .string(Fixtures.customerOnboardingTemplateID), "name": "Kelly"]))
+        let first = try await api.get("/v3/workflow_sessions/\(s.id)")
+        #expect(try await api.get("/v3/workflow_sessions/\(s.id)").json == first.json)
+        // a write changes what the same GET returns
+        let idDoc = try await api.multipart("POST", "/v3/verifications/identity_documents",
+            fields: [("workflow_session_id", s.id)],
+            files: [(field: "file", filename: "verified_id_document_verification.pdf", contentType: "application/pdf", bytes: samplePDF)])
+        #expect(idDoc.status == 201)
+        #expect(try await api.get("/v3/workflow_sessions/\(s.id)")["status"] == "ongoing")
+        // so does time: an activated signature request expires when the clock passes its date
+        let sr = try await api.post("/v3/signature_requests", .object(["name": "Contract", "delivery_mode": "none", "expiration_date": "2026-01-10"]))
+        let doc = try await api.multipart("POST", "/v3/signature_requests/\(sr.id)/documents", fields: [("nature", "signable_document")],
+            files: [(field: "file", filename: "c.pdf", contentType: "application/pdf", bytes: samplePDF)])
+        let signer = try await api.post("/v3/signature_requests/\(sr.id)/signers", .object([
+            "info": .object(["first_name": "Kelly", "last_name": "Smith", "email": "kelly@example.com", "locale": "en"]),
+            "signature_level": "electronic_signature", "signature_authentication_mode": "no_otp"]))
+        _ = try await api.post("/v3/signature_requests/\(sr.id)/documents/\(doc.id)/fields", .object([
+            "signer_id": .string(signer.id), "type": "signature", "page": 1, "x": 10, "y": 10]))
+        #expect(try await api.post("/v3/signature_requests/\(sr.id)/activate").status == 201)
+        #expect(try await api.get("/v3/signature_requests/\(sr.id)")["status"] == "ongoing")
+        try await api.advance(seconds: 15 * 86_400)
+        #expect(try await api.get("/v3/signature_requests/\(sr.id)")["status"] == "expired")
+    }
+
     @Test("rate limits off by default: no headers")
     func rateLimitOff() async throws {
         let api = try TestAPI()

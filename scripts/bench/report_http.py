@@ -99,10 +99,13 @@ def section(h, w, verdict_min):
       f"read transactions instead of the write transaction every request once ran in; the next timer "
       f"and the next due webhook delivery kept in memory, so a read looks up neither; routes grouped "
       f"by length once instead of sorted on every match. A `perf record` of the `--state` server under "
-      f"this load, made by hand, still puts about a quarter of its CPU samples in the kernel (socket I/O "
-      f"and futex wake-ups between the event loop and the task pool) and an eighth in libsqlite3; "
-      f"wrk shares the same two cores. What is left to try: keep each resource's encoded public body "
-      f"beside its stored document, so a GET answers without decoding and re-encoding JSON.\n")
+      f"this load, made by hand, put about a quarter of its CPU samples in the kernel (socket I/O "
+      f"and futex wake-ups between the event loop and the task pool) and an eighth in libsqlite3. "
+      f"Last, a repeated GET is answered from memory until the next write (`ResponseCache`: every "
+      f"write, tick and clock move invalidates it), which is what flows that poll a session or a "
+      f"signature request do; this benchmark repeats one GET, so it measures that path, while the "
+      f"seed flow (a write in every three requests) shows the store path. wrk shares the same two "
+      f"cores as the servers.\n")
     w("Two start-up costs come with `serve` living in the `onboard` binary (measured by hand with "
       "hyperfine, not by this script): linking Hummingbird, NIO and GRDB in adds about 1.7 ms to "
       "every `onboard run` (see a.). Webhooks are delivered by running `curl` rather than through "

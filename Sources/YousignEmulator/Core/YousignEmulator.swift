@@ -25,6 +25,7 @@ public final class YousignEmulator: Sendable {
     /// The earliest timer (Unix seconds, emulator time), kept after every write so reads need
     /// not look: a GET ticks first only when something is due.
     let nextTimer: LockedValue<Double>
+    let cache = ResponseCache()
 
     public init(_ configuration: EmulatorConfiguration = EmulatorConfiguration()) throws {
         self.configuration = configuration
@@ -84,12 +85,21 @@ public final class YousignEmulator: Sendable {
             // would hop to its queue and back (two context switches, most of a GET's cost).
             if route.readOnly {
                 if now.timeIntervalSince1970 >= nextTimer.value { await tick() }
-                return try syncRead { db in
+                // only Yousign's API: control GETs show state that changes outside requests
+                let cacheKey = request.path.hasPrefix("/v3/") ? request.target : nil
+                if let cacheKey, let cached = cache.lookup(cacheKey) { return cached }
+                let version = cache.currentVersion
+                let response = try syncRead { db in
                     var context = RequestContext(db: db, request: request, params: params, now: now, services: services)
                     return try route.handler(&context)
                 }
+                if let cacheKey, response.status == 200 { cache.store(cacheKey, response, readAt: version) }
+                return response
             }
-            defer { dispatcher.noteWrite() }
+            defer {
+                cache.invalidate()
+                dispatcher.noteWrite()
+            }
             return try syncWrite { db in
                 var context = RequestContext(db: db, request: request, params: params, now: now, services: services)
                 try Timers.runDue(&context)
@@ -124,6 +134,7 @@ public final class YousignEmulator: Sendable {
             try WebhookEvents.enqueue(context.events, in: context)
             self.nextTimer.set(try Timers.earliest(db))
         }
+        cache.invalidate()
         dispatcher.noteWrite()
         await deliverDueWebhooks()
     }

@@ -53,6 +53,7 @@ extension YousignEmulator {
                     return offset
                 }
                 clockOffset.set(offset)
+                cache.invalidate()
             } catch {
                 return APIError(status: 500, type: "about:blank", detail: "Something wrong occurred.").response
             }
@@ -64,6 +65,7 @@ extension YousignEmulator {
                 try await writer.write { db in try Seeding.reset(db, fixtures) }
                 clockOffset.set(0)
                 rateLimiter.reset()
+                cache.invalidate()
             } catch {
                 return APIError(status: 500, type: "about:blank", detail: "Something wrong occurred.").response
             }
