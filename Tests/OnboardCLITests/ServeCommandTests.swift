@@ -61,6 +61,26 @@ struct ServeCommandTests {
         #expect(second.stop(SIGTERM).status == 0)
     }
 
+    @Test("kill -9 right after a 201 loses nothing: the write was committed before the answer")
+    func killNine() async throws {
+        let folder = try TempFolder()
+        let state = folder.url.appendingPathComponent("emulator.sqlite").path
+        let first = try ServeProcess(["serve", "--state", state, "--port", "0"], in: folder.url)
+        var ids: [Substring] = []
+        for i in 0..<5 {
+            let created = try await HTTP.send(port: first.port, "POST", "/v3/workflow_sessions",
+                                              json: #"{"workflow_template_id":"\#(Self.template)","name":"Customer \#(i)"}"#)
+            #expect(created.status == 201)
+            ids.append(try #require(created.body.firstMatch(of: /"id":"([0-9a-f-]{36})"/)?.1))
+        }
+        #expect(first.stop(SIGKILL).status != 0)
+        let second = try ServeProcess(["serve", "--state", state, "--port", "0"], in: folder.url)
+        for id in ids {
+            #expect(try await HTTP.send(port: second.port, "GET", "/v3/workflow_sessions/\(id)").status == 200)
+        }
+        #expect(second.stop(SIGTERM).status == 0)
+    }
+
     @Test("without --state the store is .onboard/emulator.sqlite under the current folder")
     func defaultState() throws {
         let folder = try TempFolder()
