@@ -15,6 +15,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // Debian's liblua5.4-dev: a modulemap and shim.h only.
@@ -47,12 +50,29 @@ let package = Package(
             name: "YousignEmulatorServer",
             dependencies: ["YousignEmulator", "YousignWire", .product(name: "Hummingbird", package: "hummingbird")]
         ),
-        .target(name: "OnboardRuntime", dependencies: ["LuaKit", "JSONCodec"]),
+        // The API client: the generated operation table, transports (HTTP, in-process), retries,
+        // the client-side rate limiter, multipart bodies. No Lua, no emulator.
+        .target(
+            name: "YousignAPI",
+            dependencies: [
+                "YousignWire", "JSONCodec",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        // The only place Lua meets the API: the `yousign` module, the flow host (every effect a
+        // flow has goes through it), files.
+        .target(name: "OnboardRuntime", dependencies: ["LuaKit", "JSONCodec", "YousignAPI", "YousignWire"]),
         .executableTarget(
             name: "onboard",
             dependencies: [
-                "OnboardRuntime", "LuaKit", "YousignEmulator", "YousignEmulatorServer",
+                "OnboardRuntime", "LuaKit", "YousignEmulator", "YousignEmulatorServer", "YousignAPI", "YousignWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Benchmarks of LuaKit itself (host calls against Lua calls): scripts/bench/run.
@@ -72,7 +92,11 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .testTarget(name: "OnboardRuntimeTests", dependencies: ["OnboardRuntime", "LuaKit"]),
+        .testTarget(name: "YousignAPITests", dependencies: ["YousignAPI", "YousignWire", "JSONCodec", "YousignEmulator"]),
+        .testTarget(
+            name: "OnboardRuntimeTests",
+            dependencies: ["OnboardRuntime", "LuaKit", "YousignAPI", "YousignEmulator", "YousignWire", "JSONCodec"]
+        ),
         .testTarget(name: "OnboardCLITests", dependencies: ["onboard"]),
     ],
     swiftLanguageModes: [.v6]

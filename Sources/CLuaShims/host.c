@@ -74,18 +74,28 @@ static int msghandler(lua_State *L) {
     lua_Debug ar;
     c->error_line = -1;
     c->error_source[0] = 0;
+    /* the location is the first Lua frame outside the shipped stdlib (an API error raised by
+       stdlib/yousign.lua belongs to the script line that made the call), else the first one */
     for (int level = 1; lua_getstack(L, level, &ar); level++) {
         if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0) {
-            snprintf(c->error_source, sizeof c->error_source, "%s", ar.short_src);
-            c->error_line = ar.currentline;
-            break;
+            int in_stdlib = strncmp(ar.source, "@stdlib/", 8) == 0;
+            if (c->error_line < 0 || !in_stdlib) {
+                snprintf(c->error_source, sizeof c->error_source, "%s", ar.short_src);
+                c->error_line = ar.currentline;
+            }
+            if (!in_stdlib) break;
         }
     }
     if (lua_type(L, 1) == LUA_TSTRING) {
         lua_pushvalue(L, 1);
     } else if (!atomic_load(&c->killed) && luaL_callmeta(L, 1, "__tostring")
                && lua_type(L, -1) == LUA_TSTRING) {
-        /* the script's own __tostring, run while limits still hold */
+        /* the script's own __tostring, run while limits still hold; an error object carries no
+           position, so the message gets the script's */
+        if (c->error_line > 0) {
+            lua_pushfstring(L, "%s:%d: %s", c->error_source, c->error_line, lua_tostring(L, -1));
+            lua_remove(L, -2);
+        }
     } else {
         lua_settop(L, 1);
         lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));

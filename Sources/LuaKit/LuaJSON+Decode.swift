@@ -8,6 +8,8 @@ struct LuaPushSink: JSONSink {
     let L: OpaquePointer
     let arrayMarker: Int32
     let objectMarker: Int32
+    /// JSON null becomes an absent key or array slot instead of `json.null`.
+    var nullAsNil = false
     /// For each open container: the next array index, or -1 for an object.
     private var open: [Int64] = []
 
@@ -86,6 +88,11 @@ struct LuaPushSink: JSONSink {
     }
 
     mutating func null() throws {
+        if nullAsNil {
+            guard let last = open.last else { lua_pushnil(L); return }
+            if last >= 0 { open[open.count - 1] = last + 1 } else { clua_pop(L, 1) } // skip the slot, or drop the key
+            return
+        }
         lua_pushlightuserdata(L, nil) // json.null
         stored()
     }

@@ -20,7 +20,7 @@ import JSONCodec
 public enum LuaJSON {
     /// Installs `json` as a preloaded module and a global.
     public static func install(in state: LuaState) throws(LuaError) {
-        let markers = Markers(state: state)
+        let markers = state.jsonMarkers
         let module: LuaValue = [
             "encode": .hostFunction(LuaHostFunction.pushing({ args in try encode(args, markers) })),
             "decode": .hostFunction(LuaHostFunction.pushing({ args in try decode(args, markers) })),
@@ -30,6 +30,53 @@ public enum LuaJSON {
         ]
         try state.preload("json", module)
         try state.execute("json = require('json')", chunkName: "=json")
+    }
+
+    /// Pushes a JSON document as Lua values, for a host function's result: the same tables
+    /// `json.decode` makes (integers stay integers, arrays and objects marked), except that with
+    /// `nullAsNil` a JSON null is left out instead of becoming `json.null`. Returns 1.
+    public static func pushDecoded(_ bytes: [UInt8], _ args: LuaArguments, nullAsNil: Bool) throws(LuaError) -> Int {
+        let L = args.L
+        let markers = args.state.jsonMarkers
+        guard lua_checkstack(L, 8) != 0 else { throw LuaError(status: .runtime, message: "JSON result: Lua stack overflow") }
+        lua_rawgeti(L, clua_registryindex(), lua_Integer(markers.array.ref))
+        lua_rawgeti(L, clua_registryindex(), lua_Integer(markers.object.ref))
+        let top = lua_gettop(L)
+        var sink = LuaPushSink(L: L, arrayMarker: top - 1, objectMarker: top)
+        sink.nullAsNil = nullAsNil
+        do {
+            try bytes.withUnsafeBytes { buffer in try JSONParser.parse(buffer, into: &sink) }
+        } catch let error as LuaError {
+            lua_settop(L, top - 2)
+            throw error
+        } catch {
+            lua_settop(L, top - 2)
+            throw LuaError(status: .runtime, message: "the response is not valid JSON: \(error)")
+        }
+        if lua_gettop(L) == top { lua_pushnil(L) } // a top-level null
+        lua_rotate(L, top - 1, 1) // the value below the markers
+        lua_settop(L, top - 1)
+        return 1
+    }
+
+    /// Encodes argument `i` of a host function as JSON (sorted keys, json.null, json.array and
+    /// json.object honoured), as `json.encode` would; errors name where in the value it failed.
+    public static func encodeArgument(_ args: LuaArguments, _ i: Int) throws(LuaError) -> [UInt8] {
+        let L = args.L
+        let markers = args.state.jsonMarkers
+        guard lua_checkstack(L, 8) != 0 else { throw LuaError(status: .runtime, message: "JSON body: Lua stack overflow") }
+        let base = lua_gettop(L)
+        lua_rawgeti(L, clua_registryindex(), lua_Integer(markers.array.ref))
+        lua_rawgeti(L, clua_registryindex(), lua_Integer(markers.object.ref))
+        defer { lua_settop(L, base) }
+        var encoder = LuaJSONEncoder(L: L, arrayMarker: base + 1, objectMarker: base + 2, indent: 0)
+        do {
+            try encoder.encode(at: Int32(i + 1))
+        } catch {
+            let at = error.path.isEmpty ? "" : " at " + error.pathText
+            throw LuaError(status: .runtime, message: "\(error.message)\(at)")
+        }
+        return encoder.writer.bytes
     }
 
     /// The marker metatables of decoded arrays and objects, held in the registry. Their

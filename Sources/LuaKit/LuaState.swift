@@ -27,6 +27,8 @@ public final class LuaState {
     public private(set) var handle: OpaquePointer?
     let context: ContextBox
     let references = ReferenceRegistry()
+    /// The marker metatables of JSON arrays and objects, shared by `json` and host results.
+    lazy var jsonMarkers = LuaJSON.Markers(state: self)
     public let environment: Environment
     public var limits: LuaLimits { didSet { applyLimits() } }
     let output: OutputBox

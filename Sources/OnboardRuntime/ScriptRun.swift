@@ -18,13 +18,16 @@ public struct ScriptRun {
     public var limits: LuaLimits
     public var stdlibFolder: String?
     public var output: (UnsafeRawBufferPointer) -> Void
+    /// The backend the `yousign` module talks to; without one, scripts get no `yousign`.
+    public var host: FlowHost?
 
     public init(
         preludes: [ScriptSource] = [], script: ScriptSource?, arguments: [String] = [],
         interpreterArguments: [String] = ["onboard", "run"], scriptName: String? = nil,
         limits: LuaLimits = .defaults, stdlibFolder: String? = StdlibLocator.find(),
-        output: @escaping (UnsafeRawBufferPointer) -> Void = LuaState.standardOutput
+        output: @escaping (UnsafeRawBufferPointer) -> Void = LuaState.standardOutput, host: FlowHost? = nil
     ) {
+        self.host = host
         self.preludes = preludes
         self.script = script
         self.arguments = arguments
@@ -54,6 +57,7 @@ public struct ScriptRun {
         try HostModules.install(in: state)
         let searcher = ModuleSearcher(scriptFolder: script?.folder ?? ".", stdlibFolder: stdlibFolder)
         try state.setModuleSearcher(notFound: searcher.notFoundMessage) { try searcher.find($0) }
+        if let host { try YousignModule.install(in: state, host: host, stdlibFolder: stdlibFolder) }
         try state.setGlobal("arg", .table(argTable()))
         return state
     }

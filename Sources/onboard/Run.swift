@@ -12,11 +12,19 @@ struct Run: ParsableCommand {
             (arg[0] is the script name). Use - as FILE to read the script from standard input.
             Errors print as file:line: message with a traceback on standard error.
 
+            The global `yousign` calls the API (docs/lua-api.md). By default it talks to the
+            embedded emulator, whose state lives in .onboard/emulator.sqlite (created on first
+            use); `emulator` then stands in for signers and the clock. --emulator URL uses an
+            `onboard serve`; --base-url URL (or $YOUSIGN_BASE_URL) calls Yousign with the key in
+            $YOUSIGN_API_KEY; --profile NAME takes both from onboard.toml.
+
             Exit codes: 0 success, 1 script error, 2 usage error, 3 a sandbox limit fired.
             """
     )
 
     @OptionGroup var limitOptions: LimitOptions
+
+    @OptionGroup(title: "Backend") var backend: BackendOptions
 
     @Option(name: .customShort("e"), help: ArgumentHelp("Run CODE before the script (repeatable).", valueName: "code"))
     var execute: [String] = []
@@ -31,10 +39,16 @@ struct Run: ParsableCommand {
         if file == nil && execute.isEmpty {
             throw ValidationError("name a script to run (or - for standard input), or give code with -e")
         }
+        try backend.validateChoice()
     }
 
     func run() throws {
         let limits = try limitOptions.limits()
+        let host: FlowHost
+        do { host = try backend.makeHost() } catch {
+            Diagnostics.error(error.description)
+            throw ExitCode(ExitStatus.usage)
+        }
         let script: ScriptSource?
         do {
             switch file {
@@ -50,7 +64,7 @@ struct Run: ParsableCommand {
         let before = Array(argv.prefix(max(0, argv.count - arguments.count - (file == nil ? 0 : 1))).dropFirst())
         let run = ScriptRun(
             preludes: execute.map(ScriptSource.commandLine), script: script, arguments: arguments,
-            interpreterArguments: ["onboard"] + before, scriptName: file, limits: limits)
+            interpreterArguments: ["onboard"] + before, scriptName: file, limits: limits, host: host)
         let status: Int32 = try LuaThread.run {
             do {
                 try run.execute()

@@ -1,0 +1,100 @@
+import Dispatch
+import Foundation
+import YousignAPI
+
+/// Every effect a flow has outside its Lua state goes through here, and nowhere else: API
+/// calls, the emulator's control surface, clock reads, sleeps, random seeds and files. The run
+/// journal records and replays at this seam, so nothing a script can observe may bypass it.
+///
+/// The Lua thread calls it synchronously; the async client runs on Swift's pool while the Lua
+/// thread (a dedicated thread, see `LuaThread`) waits.
+public final class FlowHost: Sendable {
+    /// What the flow talks to, for messages and `.backend`.
+    public let backend: BackendDescription
+    let client: YousignClient
+    let control: EmulatorControl?
+    let clock: any WaitClock
+    public let files: FileAccess
+
+    public init(backend: BackendDescription, client: YousignClient, control: EmulatorControl?, clock: any WaitClock,
+                files: FileAccess = FileAccess()) {
+        self.backend = backend
+        self.client = client
+        self.control = control
+        self.clock = clock
+        self.files = files
+    }
+
+    /// One API call.
+    public func api(_ call: APICall) -> Result<APIResult, YousignError> {
+        blocking { [client] () async -> Result<APIResult, YousignError> in
+            do throws(YousignError) { return .success(try await client.send(call)) } catch { return .failure(error) }
+        }
+    }
+
+    /// Whether the backend is an emulator with a control surface.
+    public var hasEmulator: Bool { control != nil }
+
+    /// One control-surface call (`sign`, `advance`...); fails when the backend is no emulator.
+    public func emulator(_ action: @escaping @Sendable (EmulatorControl) async throws(YousignError) -> APIResult) -> Result<APIResult, YousignError> {
+        guard let control else {
+            return .failure(YousignError(status: nil, type: "emulator.unavailable",
+                                         detail: "the backend (\(backend.summary)) is not an emulator; `emulator` works on the embedded emulator and with --emulator URL",
+                                         method: "POST", path: "/_emulator"))
+        }
+        return blocking { () async -> Result<APIResult, YousignError> in
+            do throws(YousignError) { return .success(try await action(control)) } catch { return .failure(error) }
+        }
+    }
+
+    /// The flow's clock in Unix seconds: the emulator's clock on an emulator, else the wall clock.
+    public func now() -> Double { blocking { [clock] in await clock.now() } }
+
+    /// Waits: on the embedded emulator the emulator's clock moves on at once; elsewhere the
+    /// thread sleeps.
+    public func sleep(seconds: Double) { blocking { [clock] in await clock.sleep(seconds: seconds) } }
+
+    /// A seed for the script's `math.random`, so a replay can give the same numbers.
+    public func randomSeed() -> Int64 { Int64.random(in: Int64.min...Int64.max) }
+
+    /// Runs async work to completion from the (non-async) Lua thread.
+    private func blocking<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> T {
+        let box = ResultBox<T>()
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            box.value = await body()
+            done.signal()
+        }
+        done.wait()
+        return box.value!
+    }
+}
+
+private final class ResultBox<T>: @unchecked Sendable {
+    var value: T?
+}
+
+/// Which backend a run uses, in words a user recognises; never contains a key.
+public struct BackendDescription: Sendable, Equatable {
+    public enum Kind: String, Sendable { case embeddedEmulator, servedEmulator, yousign }
+    public var kind: Kind
+    /// `.onboard/emulator.sqlite`, `in memory`, or the base URL.
+    public var location: String
+    /// The onboard.toml profile, if one was used.
+    public var profile: String?
+
+    public init(kind: Kind, location: String, profile: String? = nil) {
+        self.kind = kind
+        self.location = location
+        self.profile = profile
+    }
+
+    public var summary: String {
+        let what = switch kind {
+        case .embeddedEmulator: "embedded emulator (\(location))"
+        case .servedEmulator: "emulator at \(location)"
+        case .yousign: "Yousign at \(location)"
+        }
+        return profile.map { "\(what), profile \($0)" } ?? what
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import LuaKit
+import YousignAPI
+
+/// The `yousign` and `emulator` modules. The host side is small: one function per kind of
+/// effect (an operation by index, a raw request, the control surface, the clock), each
+/// answering `true, result` or `false, error`; `stdlib/yousign.lua` builds the nested tables,
+/// the `each` iterators, `wait` and the error values on top, and raises in Lua.
+///
+/// ```lua
+/// local yousign = require("yousign")          -- also a global in `onboard run`
+/// local s = yousign.workflow_sessions.get(id)
+/// ```
+public enum YousignModule {
+    /// Installs `yousign` (and `emulator` when the backend is one) as preloaded modules and
+    /// globals, and routes `os.time`, `os.date` and `math.random`'s seed through `host`.
+    public static func install(in state: LuaState, host: FlowHost, stdlibFolder: String?) throws(LuaError) {
+        guard let stdlibFolder, let source = FileManager.default.contents(atPath: stdlibFolder + "/yousign.lua") else {
+            throw LuaError(status: .runtime, message: "the yousign module's Lua side (stdlib/yousign.lua) was not found; set ONBOARD_STDLIB to the stdlib folder")
+        }
+        let results = try state.execute([UInt8](source), chunkName: "@stdlib/yousign.lua",
+                                        arguments: [.table(hostTable(host))])
+        guard results.count >= 3, case .function = results[0], case .function = results[1] else {
+            throw LuaError(status: .runtime, message: "stdlib/yousign.lua must return the yousign and emulator loaders and the setup function")
+        }
+        try state.preload("yousign", results[0])
+        if host.hasEmulator { try state.preload("emulator", results[1]) }
+        _ = try state.call(results[2], [.integer(host.randomSeed())])
+    }
+
+    /// The host functions stdlib/yousign.lua receives.
+    static func hostTable(_ host: FlowHost) -> LuaTable {
+        var operations = LuaTable()
+        for (i, op) in Operation.all.enumerated() {
+            operations.array.append(.table([
+                "index": .integer(Int64(i)), "name": .string(LuaString(op.luaName)),
+                "params": .integer(Int64(op.pathParameters.count)), "paginated": .boolean(op.paginated),
+                "method": .string(LuaString(op.method)), "path": .string(LuaString("/v3" + op.path)),
+            ]))
+        }
+        var table: LuaTable = [
+            "operations": .table(operations),
+            "call": .hostFunction(.pushing { args in try call(args, host) }),
+            "request": .hostFunction(.pushing { args in try request(args, host) }),
+            "now": .hostFunction(.pushing { args in
+                args.push(number: host.now())
+                return 1
+            }),
+            "sleep": .hostFunction(.pushing { args in
+                let seconds = try args.number(0)
+                guard seconds.isFinite, seconds >= 0 else { throw args.bad(0, "number of seconds (0 or more)") }
+                host.sleep(seconds: seconds)
+                return 0
+            }),
+            "backend": .string(LuaString(host.backend.summary)),
+        ]
+        if host.hasEmulator {
+            table["control"] = .hostFunction(.pushing { args in try control(args, host) })
+        }
+        return table
+    }
+
+    /// host.call(index, path arguments..., [params]) → true, result | false, error
+    static func call(_ args: LuaArguments, _ host: FlowHost) throws -> Int {
+        let index = Int(try args.integer(0))
+        guard Operation.all.indices.contains(index) else { throw args.bad(0, "operation index") }
+        let operation = Operation.all[index]
+        let prepared: PreparedCall
+        do {
+            prepared = try CallBuilder(args: args, operation: operation, files: host.files).build()
+        } catch let error as CallBuilder.Failure {
+            return fail(args, error.message)
+        }
+        return push(host.api(prepared.call), prepared.saveTo, args, host)
+    }
+
+    /// host.request(method, path, query, body) → true, result | false, error
+    static func request(_ args: LuaArguments, _ host: FlowHost) throws -> Int {
+        let prepared: PreparedCall
+        do {
+            prepared = try CallBuilder.raw(args, files: host.files)
+        } catch let error as CallBuilder.Failure {
+            return fail(args, error.message)
+        }
+        return push(host.api(prepared.call), prepared.saveTo, args, host)
+    }
+
+    /// Pushes `true, result` or `false, error table`.
+    static func push(_ outcome: Result<APIResult, YousignError>, _ saveTo: String?, _ args: LuaArguments, _ host: FlowHost) -> Int {
+        do {
+            switch outcome {
+            case .success(.json(let bytes)):
+                args.push(boolean: true)
+                return 1 + (try LuaJSON.pushDecoded(bytes, args, nullAsNil: true))
+            case .success(.empty):
+                args.push(boolean: true)
+                args.push(boolean: true)
+                return 2
+            case .success(.binary(let bytes, _)):
+                args.push(boolean: true)
+                if let saveTo {
+                    try host.files.write(bytes, to: saveTo)
+                    try args.push(.string(LuaString(saveTo)))
+                } else {
+                    try args.push(.string(LuaString(bytes)))
+                }
+                return 2
+            case .failure(let error):
+                args.push(boolean: false)
+                try args.push(.table(errorTable(error)))
+                return 2
+            }
+        } catch let error as FileAccess.Denied {
+            return fail(args, "cannot save the download: \(error.description)")
+        } catch let error as LuaError {
+            return fail(args, error.message)
+        } catch {
+            return fail(args, "\(error)")
+        }
+    }
+
+    static func fail(_ args: LuaArguments, _ message: String) -> Int {
+        args.push(boolean: false)
+        try? args.push(.string(LuaString(message)))
+        return 2
+    }
+
+    /// The error as scripts see it: `status type detail invalid_params method path`.
+    static func errorTable(_ error: YousignError) -> LuaTable {
+        var table: LuaTable = [
+            "type": .string(LuaString(error.type)), "detail": .string(LuaString(error.detail)),
+            "method": .string(LuaString(error.method)), "path": .string(LuaString(error.path)),
+        ]
+        if let status = error.status { table["status"] = .integer(Int64(status)) }
+        if let retryAfter = error.retryAfter { table["retry_after"] = .number(retryAfter) }
+        if !error.invalidParams.isEmpty {
+            table["invalid_params"] = .table(LuaTable(array: error.invalidParams.map {
+                .table(["name": .string(LuaString($0.name)), "reason": .string(LuaString($0.reason))])
+            }))
+        }
+        return table
+    }
+}

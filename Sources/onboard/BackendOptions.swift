@@ -1,0 +1,142 @@
+import ArgumentParser
+import Foundation
+import OnboardRuntime
+import YousignAPI
+import YousignEmulator
+import YousignEmulatorServer
+
+/// Where a flow's `yousign` calls go: the embedded emulator (default), an `onboard serve`, or
+/// Yousign itself. Shared by `onboard run` and `onboard repl`.
+struct BackendOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Use a profile of onboard.toml (a backend and the variable holding its key).", valueName: "name"))
+    var profile: String?
+
+    @Option(name: .customLong("base-url"),
+            help: ArgumentHelp("Call Yousign at URL (or $YOUSIGN_BASE_URL) with the key in $YOUSIGN_API_KEY.", valueName: "url"))
+    var baseURL: String?
+
+    @Option(help: ArgumentHelp("Use the emulator served by `onboard serve` at URL.", valueName: "url"))
+    var emulator: String?
+
+    @Option(help: ArgumentHelp("The embedded emulator's state file (default .onboard/emulator.sqlite).", valueName: "path"))
+    var state: String?
+
+    @Flag(help: "Keep the embedded emulator's state in memory: every run starts fresh.")
+    var ephemeral = false
+
+    @Option(help: ArgumentHelp("The embedded emulator's rate limits: off, sandbox or production.", valueName: "mode"))
+    var rateLimit: EmulatorConfiguration.RateLimit = .off
+
+    @Option(help: ArgumentHelp("The configuration file with profiles.", valueName: "file"))
+    var config: String?
+
+    static let defaultKeyVariable = "YOUSIGN_API_KEY"
+
+    func validateChoice() throws {
+        let chosen = [baseURL != nil, emulator != nil, state != nil || ephemeral].filter { $0 }.count
+        if chosen > 1 { throw ValidationError("choose one backend: --base-url, --emulator, or --state/--ephemeral") }
+        if state != nil && ephemeral { throw ValidationError("--state and --ephemeral exclude each other") }
+    }
+
+    /// The flow host for the chosen backend. The embedded emulator opens its state on first use.
+    func makeHost(environment: [String: String] = ProcessInfo.processInfo.environment) throws(BackendError) -> FlowHost {
+        let configPath = config ?? "onboard.toml"
+        let loaded: OnboardConfig
+        do { loaded = try OnboardConfig.load(path: configPath, required: config != nil) } catch {
+            throw BackendError(error.description)
+        }
+        let profileName = profile ?? environment["ONBOARD_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? loaded.defaultProfile
+        var chosen: OnboardConfig.Profile?
+        if let profileName {
+            guard let p = loaded.profiles[profileName] else {
+                let known = loaded.profiles.keys.sorted()
+                throw BackendError("no profile '\(profileName)' in \(configPath)" + (known.isEmpty ? "" : " (profiles: \(known.joined(separator: ", ")))"))
+            }
+            chosen = p
+        }
+        let keyVariable = chosen?.apiKeyEnv ?? Self.defaultKeyVariable
+        let environmentKey = environment[keyVariable].flatMap { $0.isEmpty ? nil : $0 }
+
+        if !ephemeral && state == nil {
+            if let url = emulator ?? (baseURL == nil ? chosen?.emulatorURL : nil) {
+                return try served(url, key: environmentKey ?? Fixtures.defaultAPIKey, profile: profileName)
+            }
+            if let url = baseURL ?? environment["YOUSIGN_BASE_URL"].flatMap({ $0.isEmpty ? nil : $0 }) ?? chosen?.baseURL {
+                guard let environmentKey else {
+                    throw BackendError("set \(keyVariable) to your Yousign API key for \(url) (keys are read from the environment so they never sit on a command line or in a file)")
+                }
+                return try yousign(url, key: environmentKey, profile: profileName)
+            }
+        }
+        let memory = ephemeral || (state == nil && chosen?.ephemeral == true)
+        return embedded(memory ? nil : (state ?? chosen?.state ?? Serve.defaultStatePath), profile: profileName)
+    }
+
+    private func embedded(_ path: String?, profile: String?) -> FlowHost {
+        let lazy = LazyEmulator(configuration: EmulatorConfiguration(
+            storage: path.map { .file($0) } ?? .memory, rateLimit: rateLimit, webhookSender: CurlWebhookSender()),
+            statePath: path)
+        let transport = InProcessTransport(failable: { request throws(TransportError) in
+            try await lazy.get().handle(request)
+        })
+        return Self.host(transport: transport, key: Fixtures.defaultAPIKey, advancing: true,
+                         description: BackendDescription(kind: .embeddedEmulator, location: path ?? "in memory", profile: profile))
+    }
+
+    private func served(_ url: String, key: String, profile: String?) throws(BackendError) -> FlowHost {
+        let transport: HTTPTransport
+        do { transport = try HTTPTransport(baseURL: url) } catch { throw BackendError("--emulator: \(error.message)") }
+        return Self.host(transport: transport, key: key, advancing: false,
+                         description: BackendDescription(kind: .servedEmulator, location: transport.baseURL, profile: profile))
+    }
+
+    private func yousign(_ url: String, key: String, profile: String?) throws(BackendError) -> FlowHost {
+        let transport: HTTPTransport
+        do { transport = try HTTPTransport(baseURL: url) } catch { throw BackendError("--base-url: \(error.message)") }
+        let client = YousignClient(transport: transport, apiKey: APIKey(key))
+        return FlowHost(backend: BackendDescription(kind: .yousign, location: transport.baseURL, profile: profile),
+                        client: client, control: nil, clock: SystemWaitClock())
+    }
+
+    /// An emulator backend: its control surface, and a clock that is the emulator's (moved on
+    /// by waits when `advancing`).
+    static func host(transport: any Transport, key: String, advancing: Bool, description: BackendDescription) -> FlowHost {
+        let control = EmulatorControl(client: YousignClient(transport: transport, apiKey: APIKey(key), retry: .none))
+        let clock = EmulatorWaitClock(control: control, advancing: advancing)
+        let client = YousignClient(transport: transport, apiKey: APIKey(key), clock: clock)
+        return FlowHost(backend: description, client: client, control: control, clock: clock)
+    }
+}
+
+struct BackendError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// The embedded emulator, opened on the first request so that runs that never call the API
+/// create no state file.
+final class LazyEmulator: Sendable {
+    private let configuration: EmulatorConfiguration
+    private let statePath: String?
+    private let lock = NSLock()
+    nonisolated(unsafe) private var opened: Result<YousignEmulator, TransportError>?
+
+    init(configuration: EmulatorConfiguration, statePath: String?) {
+        self.configuration = configuration
+        self.statePath = statePath
+    }
+
+    func get() throws(TransportError) -> YousignEmulator {
+        let result = lock.withLock { () -> Result<YousignEmulator, TransportError> in
+            if let opened { return opened }
+            let made: Result<YousignEmulator, TransportError>
+            do { made = .success(try YousignEmulator(configuration)) } catch {
+                let reason = (error as NSError).domain == NSCocoaErrorDomain ? (error as NSError).localizedDescription : "\(error)"
+                made = .failure(TransportError(.notSent, "cannot open the emulator state \(statePath ?? "in memory"): \(reason)"))
+            }
+            opened = made
+            return made
+        }
+        return try result.get()
+    }
+}

@@ -1,0 +1,147 @@
+-- The Lua side of the `yousign` and `emulator` modules. The host runs this file once per
+-- state with its table of host functions and gets back two module loaders and a setup
+-- function; scripts reach the result through require("yousign") (also the global `yousign`).
+--
+-- Every host function answers `true, result` or `false, err`; this file raises, so errors
+-- point at the script's own line. API errors are tables (status, type, detail,
+-- invalid_params, method, path) with a __tostring; argument errors are strings.
+local host = ...
+if type(host) ~= "table" or host.call == nil then
+  error("the yousign module is provided by the host: use require('yousign')", 2)
+end
+
+local paginate = require("yousign.paginate")
+local wait = require("yousign.wait")
+
+local ApiError = { __name = "yousign.error" }
+ApiError.__index = ApiError
+
+function ApiError.__tostring(e)
+  local text = (e.method or "?") .. " " .. (e.path or "?") .. ": "
+  if e.status then text = text .. e.status .. " " end
+  text = text .. (e.type or "error")
+  if e.detail and e.detail ~= "" then text = text .. ": " .. e.detail end
+  if e.invalid_params and #e.invalid_params > 0 then
+    local parts = {}
+    for i, p in ipairs(e.invalid_params) do parts[i] = tostring(p.name) .. ": " .. tostring(p.reason) end
+    text = text .. " (" .. table.concat(parts, "; ") .. ")"
+  end
+  return text
+end
+
+-- Raises what a host function reported, at the caller of the API function.
+local function raise(err, level)
+  if type(err) == "table" then
+    error(setmetatable(err, ApiError), level + 1)
+  end
+  error(err, level + 1)
+end
+
+local call, request, control = host.call, host.request, host.control
+
+local M = { backend = host.backend }
+
+--- Is `v` an error raised by a yousign call (the value pcall returns)?
+function M.is_error(v)
+  return getmetatable(v) == ApiError
+end
+
+local function table_at(root, parts, count)
+  local t = root
+  for i = 1, count do
+    local key = parts[i]
+    local next_t = t[key]
+    if next_t == nil then
+      next_t = {}
+      t[key] = next_t
+    end
+    t = next_t
+  end
+  return t
+end
+
+for _, op in ipairs(host.operations) do
+  local parts = {}
+  for part in op.name:gmatch("[^.]+") do parts[#parts + 1] = part end
+  local t = table_at(M, parts, #parts - 1)
+  local index = op.index
+  local fn = function(...)
+    local ok, result = call(index, ...)
+    if not ok then raise(result, 2) end
+    return result
+  end
+  t[parts[#parts]] = fn
+  if op.paginated and parts[#parts] == "list" then
+    local nparams = op.params
+    t.each = function(...)
+      return paginate.each(fn, nparams, ...)
+    end
+  end
+end
+
+--- yousign.request{ method = "GET", path = "/workflow_sessions", query = {...}, body = {...} }
+function M.request(spec)
+  if type(spec) ~= "table" then
+    error("bad argument #1 to 'yousign.request' (table expected, got " .. type(spec) .. ")", 2)
+  end
+  local ok, result = request(spec.method or (spec.body and "POST" or "GET"), spec.path, spec.query, spec.body)
+  if not ok then raise(result, 2) end
+  return result
+end
+
+--- yousign.wait(fetch, predicate, { timeout = "10m", interval = "5s" })
+function M.wait(fetch, predicate, options)
+  return wait.wait(fetch, predicate, options, host.now, host.sleep)
+end
+
+--- yousign.now(): the flow's clock (the emulator's on an emulator), Unix seconds.
+function M.now() return host.now() end
+
+local E
+if control then
+  local function act(name)
+    return function(...)
+      local ok, result = control(name, ...)
+      if not ok then raise(result, 2) end
+      return result
+    end
+  end
+  E = {
+    sign = act("sign"),
+    decline = act("decline"),
+    approve = act("approve"),
+    reject = act("reject"),
+    advance = act("advance"),
+    reset = act("reset"),
+    deliveries = act("deliveries"),
+  }
+  --- emulator.complete(verification_type, id, status [, status_codes])
+  function E.complete(verification_type, id, status, codes)
+    local ok, result = control("complete", verification_type, id, status, codes)
+    if not ok then raise(result, 2) end
+    return result
+  end
+  --- emulator.now(): the emulator's clock, Unix seconds.
+  function E.now()
+    local ok, result = control("clock")
+    if not ok then raise(result, 2) end
+    return result.unix
+  end
+end
+
+-- Once the modules are in place: the flow's clock and random seed come from the host.
+local function setup(seed)
+  local real_time, real_date = os.time, os.date
+  os.time = function(t)
+    if t == nil then return math.floor(host.now()) end
+    return real_time(t)
+  end
+  os.date = function(format, t)
+    return real_date(format, t or math.floor(host.now()))
+  end
+  math.randomseed(seed)
+  yousign = require("yousign")
+  if E then emulator = require("emulator") end
+end
+
+return function() return M end, function() return E end, setup
