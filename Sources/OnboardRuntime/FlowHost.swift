@@ -25,6 +25,17 @@ public final class FlowHost: Sendable {
         self.files = files
     }
 
+    /// A host on an emulator (embedded or served): its control surface, and a flow clock that is
+    /// the emulator's, moved on by waits when `advancing` (the embedded one: waits take no real
+    /// time) or followed in real time (a shared `onboard serve`).
+    public static func emulator(transport: any Transport, key: String, advancing: Bool, description: BackendDescription,
+                                files: FileAccess = FileAccess()) -> FlowHost {
+        let control = EmulatorControl(client: YousignClient(transport: transport, apiKey: APIKey(key), retry: .none))
+        let clock = EmulatorWaitClock(control: control, advancing: advancing)
+        let client = YousignClient(transport: transport, apiKey: APIKey(key), clock: clock)
+        return FlowHost(backend: description, client: client, control: control, clock: clock, files: files)
+    }
+
     /// One API call.
     public func api(_ call: APICall) -> Result<APIResult, YousignError> {
         blocking { [client] () async -> Result<APIResult, YousignError> in

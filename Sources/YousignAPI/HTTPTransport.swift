@@ -33,6 +33,17 @@ public struct HTTPTransport: Transport {
 
     public var name: String { baseURL }
 
+    /// One client for the process. A refused connection fails the request at once
+    /// (`retryConnectionEstablishment` off): the client's retry policy decides what happens
+    /// next, instead of AsyncHTTPClient quietly retrying until the deadline.
+    static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(10)
+        configuration.redirectConfiguration = .disallow
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
     func url(for request: WireRequest) -> String {
         let target = request.target
         if request.path.hasPrefix("/v3/") || request.path == "/v3" {
@@ -51,7 +62,7 @@ public struct HTTPTransport: Transport {
         let amount = TimeAmount.nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000
                                             + timeout.components.attoseconds / 1_000_000_000)
         do {
-            let response = try await HTTPClient.shared.execute(outgoing, timeout: amount)
+            let response = try await Self.client.execute(outgoing, timeout: amount)
             let body = try await response.body.collect(upTo: Self.maxResponseSize)
             var headers = WireHeaders()
             for header in response.headers { headers.add(header.name, header.value) }

@@ -79,14 +79,14 @@ struct BackendOptions: ParsableArguments {
         let transport = InProcessTransport(failable: { request throws(TransportError) in
             try await lazy.get().handle(request)
         })
-        return Self.host(transport: transport, key: Fixtures.defaultAPIKey, advancing: true,
+        return FlowHost.emulator(transport: transport, key: Fixtures.defaultAPIKey, advancing: true,
                          description: BackendDescription(kind: .embeddedEmulator, location: path ?? "in memory", profile: profile))
     }
 
     private func served(_ url: String, key: String, profile: String?) throws(BackendError) -> FlowHost {
         let transport: HTTPTransport
         do { transport = try HTTPTransport(baseURL: url) } catch { throw BackendError("--emulator: \(error.message)") }
-        return Self.host(transport: transport, key: key, advancing: false,
+        return FlowHost.emulator(transport: transport, key: key, advancing: false,
                          description: BackendDescription(kind: .servedEmulator, location: transport.baseURL, profile: profile))
     }
 
@@ -96,15 +96,6 @@ struct BackendOptions: ParsableArguments {
         let client = YousignClient(transport: transport, apiKey: APIKey(key))
         return FlowHost(backend: BackendDescription(kind: .yousign, location: transport.baseURL, profile: profile),
                         client: client, control: nil, clock: SystemWaitClock())
-    }
-
-    /// An emulator backend: its control surface, and a clock that is the emulator's (moved on
-    /// by waits when `advancing`).
-    static func host(transport: any Transport, key: String, advancing: Bool, description: BackendDescription) -> FlowHost {
-        let control = EmulatorControl(client: YousignClient(transport: transport, apiKey: APIKey(key), retry: .none))
-        let clock = EmulatorWaitClock(control: control, advancing: advancing)
-        let client = YousignClient(transport: transport, apiKey: APIKey(key), clock: clock)
-        return FlowHost(backend: description, client: client, control: control, clock: clock)
     }
 }
 

@@ -51,7 +51,7 @@ struct CallBuilder {
         var saveTo: String?
         if operation.response == .binary, let table = params, case .string(let to) = table["to"] {
             saveTo = to.lossyText
-            params?["to"] = .nil
+            params?.fields.removeValue(forKey: .string("to"))
         }
         let takesBody = !operation.bodyTypes.isEmpty && operation.bodyTypes != [.none]
         var body = RequestBody.none
@@ -171,7 +171,7 @@ struct CallBuilder {
         var query: [QueryItem] = []
         var saveTo: String?
         if case .table(var t) = try args.value(2) {
-            if case .string(let to) = t["to"] { saveTo = to.lossyText; t["to"] = .nil }
+            if case .string(let to) = t["to"] { saveTo = to.lossyText; t.fields.removeValue(forKey: .string("to")) }
             query = try Self.query(t, name)
         }
         var body = RequestBody.none
