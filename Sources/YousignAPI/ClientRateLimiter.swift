@@ -6,8 +6,18 @@ import YousignWire
 actor ClientRateLimiter {
     private var notBefore: Double = 0
 
-    /// How long to wait before the next request, from `now`.
-    func wait(now: Double) -> Double { max(0, notBefore - now) }
+    /// The instant before which no request may go, if one is set (reading the clock costs a
+    /// request on an emulator, so the client reads it only then).
+    var blockedUntil: Double? { notBefore > 0 ? notBefore : nil }
+
+    func clear() { notBefore = 0 }
+
+    /// Whether these headers say the quota is used up (then `observe` needs the time).
+    nonisolated static func exhausted(_ headers: WireHeaders) -> Bool {
+        let minuteLeft = Int(headers["X-RateLimit-Remaining-Minute"] ?? headers["RateLimit-Remaining"] ?? "")
+        let hourLeft = Int(headers["X-RateLimit-Remaining-Hour"] ?? "")
+        return (minuteLeft ?? 1) <= 0 || (hourLeft ?? 1) <= 0
+    }
 
     func observe(_ headers: WireHeaders, now: Double) {
         let minuteLeft = Int(headers["X-RateLimit-Remaining-Minute"] ?? headers["RateLimit-Remaining"] ?? "")

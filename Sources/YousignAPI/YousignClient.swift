@@ -37,7 +37,11 @@ public final class YousignClient: Sendable {
         let request = try wireRequest(call)
         var attempt = 1
         while true {
-            let pause = await limiter.wait(now: clock.now())
+            var pause = 0.0
+            if let until = await limiter.blockedUntil {
+                pause = max(0, until - (await clock.now()))
+                if pause == 0 { await limiter.clear() }
+            }
             if pause > retry.maxRetryAfter {
                 throw YousignError(status: nil, type: "rate_limited",
                                    detail: "the API quota is used up for the next \(Int(pause.rounded(.up))) s; try again later",
@@ -62,7 +66,7 @@ public final class YousignClient: Sendable {
                 attempt += 1
                 continue
             }
-            await limiter.observe(response.headers, now: clock.now())
+            if ClientRateLimiter.exhausted(response.headers) { await limiter.observe(response.headers, now: clock.now()) }
             logger.debug("\(call.method) \(call.path) -> \(response.status) (\(started.duration(to: .now).milliseconds) ms)")
             if (200...299).contains(response.status) { return Self.result(response) }
             let retryAfter = response.headers["Retry-After"].flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }

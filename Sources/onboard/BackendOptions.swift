@@ -45,7 +45,12 @@ struct BackendOptions: ParsableArguments {
         do { loaded = try OnboardConfig.load(path: configPath, required: config != nil) } catch {
             throw BackendError(error.description)
         }
-        let profileName = profile ?? environment["ONBOARD_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? loaded.defaultProfile
+        // a backend chosen by flag or environment leaves the default profile out; a profile
+        // named with --profile or $ONBOARD_PROFILE still gives its key variable
+        let environmentURL = environment["YOUSIGN_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        let backendGiven = baseURL != nil || emulator != nil || state != nil || ephemeral || environmentURL != nil
+        let explicitProfile = profile ?? environment["ONBOARD_PROFILE"].flatMap { $0.isEmpty ? nil : $0 }
+        let profileName = explicitProfile ?? (backendGiven ? nil : loaded.defaultProfile)
         var chosen: OnboardConfig.Profile?
         if let profileName {
             guard let p = loaded.profiles[profileName] else {
@@ -61,7 +66,7 @@ struct BackendOptions: ParsableArguments {
             if let url = emulator ?? (baseURL == nil ? chosen?.emulatorURL : nil) {
                 return try served(url, key: environmentKey ?? Fixtures.defaultAPIKey, profile: profileName)
             }
-            if let url = baseURL ?? environment["YOUSIGN_BASE_URL"].flatMap({ $0.isEmpty ? nil : $0 }) ?? chosen?.baseURL {
+            if let url = baseURL ?? environmentURL ?? chosen?.baseURL {
                 guard let environmentKey else {
                     throw BackendError("set \(keyVariable) to your Yousign API key for \(url) (keys are read from the environment so they never sit on a command line or in a file)")
                 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LuaKit
+import Logging
 
 /// `onboard`: runs Yousign onboarding flows written in Lua.
 @main
@@ -19,6 +20,7 @@ struct Onboard: ParsableCommand {
 
     /// Parses, runs and maps every failure to the documented exit codes.
     static func main() {
+        bootstrapLogging()
         let code: Int32
         do {
             var command = try parseAsRoot()
@@ -38,6 +40,17 @@ struct Onboard: ParsableCommand {
         }
         LuaState.flushStandardOutput()
         Foundation.exit(code)
+    }
+}
+
+/// Log lines (retries, rate-limit waits; every request with ONBOARD_LOG=debug) go to standard
+/// error, never among the script's output. They never contain the API key (`APIKey`).
+func bootstrapLogging() {
+    let level = ProcessInfo.processInfo.environment["ONBOARD_LOG"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .notice
+    LoggingSystem.bootstrap { label in
+        var handler = StreamLogHandler.standardError(label: label)
+        handler.logLevel = level
+        return handler
     }
 }
 

@@ -22,12 +22,20 @@ enum CLI {
     }()
 
     /// Runs `onboard ARGS` in `directory` (the repository root by default).
-    static func onboard(_ arguments: [String], stdin: String? = nil, in directory: URL = root) throws -> CommandResult {
-        try run(binary, arguments, stdin: stdin, in: directory)
+    static func onboard(_ arguments: [String], stdin: String? = nil, in directory: URL = root,
+                        environment: [String: String] = [:]) throws -> CommandResult {
+        try run(binary, arguments, stdin: stdin, in: directory, environment: environment)
     }
 
-    static func run(_ executable: URL, _ arguments: [String], stdin: String? = nil, in directory: URL = root) throws -> CommandResult {
+    static func run(_ executable: URL, _ arguments: [String], stdin: String? = nil, in directory: URL = root,
+                    environment: [String: String] = [:]) throws -> CommandResult {
         let process = Process()
+        if !environment.isEmpty {
+            // the test's own environment, without backend settings of the machine, plus these
+            var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("YOUSIGN_") && $0.key != "ONBOARD_PROFILE" }
+            env.merge(environment) { _, new in new }
+            process.environment = env
+        }
         process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = directory

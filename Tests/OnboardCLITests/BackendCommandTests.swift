@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+
+/// Choosing the backend (flags, environment, onboard.toml profiles), and keeping the key out
+/// of everything a run prints.
+@Suite("onboard run: backends, profiles and secrets", .serialized)
+struct BackendCommandTests {
+    static let secret = "sk_test_7f3c9e1d5b2a48e6a0c4d8f2b6e1a9c3"
+
+    @Test("--base-url without a key in the environment is a usage error that names the variable")
+    func missingKey() throws {
+        let r = try CLI.onboard(["run", "--base-url", "https://api-sandbox.yousign.app/v3", "-e", "print(1)"], environment: ["HOME": "/tmp"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("set YOUSIGN_API_KEY to your Yousign API key for https://api-sandbox.yousign.app/v3"), "\(r)")
+        let both = try CLI.onboard(["run", "--ephemeral", "--emulator", "http://127.0.0.1:1", "-e", "print(1)"])
+        #expect(both.status == 2)
+        #expect(both.stderr.contains("choose one backend"), "\(both)")
+    }
+
+    @Test("profiles name the backend and the variable holding the key; the key never shows")
+    func profilesAndRedaction() throws {
+        let folder = try TempFolder()
+        let server = try ServeProcess(["serve", "--ephemeral", "--port", "0", "--api-key", Self.secret], in: folder.url)
+        let toml = """
+            # profiles for the tests
+            profile = "local"
+
+            [profiles.local]
+            emulator = "http://127.0.0.1:\(server.port)"
+            api_key_env = "ACME_YOUSIGN_KEY"
+
+            [profiles.memory]
+            ephemeral = true
+            """
+        try Data(toml.utf8).write(to: folder.url.appendingPathComponent("onboard.toml"))
+        let script = """
+            print(yousign.backend)
+            print(#yousign.workflow_templates.list().data)
+            local ok, e = pcall(yousign.workflow_sessions.create, { name = "x" })
+            print(tostring(e))
+            for k, v in pairs(e) do print(k, tostring(v)) end
+            print(json.encode(yousign.signature_requests.create{ name = "c", delivery_mode = "none" }))
+            yousign.workflow_sessions.get("00000000-0000-4000-8000-000000000000")
+            """
+        try Data(script.utf8).write(to: folder.url.appendingPathComponent("flow.lua"))
+        let env = ["ACME_YOUSIGN_KEY": Self.secret, "ONBOARD_LOG": "debug"]
+        let r = try CLI.onboard(["run", "flow.lua"], in: folder.url, environment: env)
+        #expect(r.status == 1, "\(r)")
+        #expect(r.stdout.hasPrefix("emulator at http://127.0.0.1:\(server.port)/v3, profile local\n3\n"), "\(r)")
+        #expect(r.stderr.contains("flow.lua:7: GET /v3/workflow_sessions/00000000-0000-4000-8000-000000000000: 404 resource.not_found"), "\(r)")
+        #expect(r.stderr.contains("GET /v3/workflow_templates -> 200"), "debug logs go to stderr: \(r.stderr)")
+
+        let wrongKey = try CLI.onboard(["run", "flow.lua"], in: folder.url, environment: ["ACME_YOUSIGN_KEY": Self.secret + "x"])
+        #expect(wrongKey.status == 1)
+        #expect(wrongKey.stderr.contains("401"), "\(wrongKey)")
+
+        let memory = try CLI.onboard(["run", "--profile", "memory", "-e", "print(yousign.backend)"], in: folder.url)
+        #expect(memory.stdout == "embedded emulator (in memory), profile memory\n", "\(memory)")
+        let unknown = try CLI.onboard(["run", "--profile", "nope", "-e", "print(1)"], in: folder.url)
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("no profile 'nope' in onboard.toml (profiles: local, memory)"), "\(unknown)")
+
+        let dead = try CLI.onboard(["run", "--base-url", "http://127.0.0.1:9/v3", "-e", "yousign.workflow_templates.list()"],
+                                   in: folder.url, environment: ["YOUSIGN_API_KEY": Self.secret, "ONBOARD_LOG": "debug"])
+        #expect(dead.status == 1)
+        #expect(dead.stderr.contains("connection refused"), "\(dead)")
+        #expect(dead.stderr.contains("retrying"), "a connection that surely did not reach the server is retried: \(dead)")
+
+        for result in [r, wrongKey, memory, unknown, dead] {
+            #expect(!result.stdout.contains(Self.secret) && !result.stderr.contains(Self.secret), "the key leaked: \(result)")
+            #expect(!result.stdout.contains(String(Self.secret.prefix(16))) && !result.stderr.contains(String(Self.secret.prefix(16))))
+        }
+        let serverLog = server.stop(SIGTERM)
+        #expect(!serverLog.stderr.contains(Self.secret))
+    }
+
+    @Test("a malformed onboard.toml names its line")
+    func badConfig() throws {
+        let folder = try TempFolder(text: ["onboard.toml": "[profiles.a]\nbase_url = https://x\n"])
+        let r = try CLI.onboard(["run", "-e", "print(1)"], in: folder.url)
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("onboard.toml:2: cannot read the value https://x (strings need quotes)"), "\(r)")
+        let keyInFile = try TempFolder(text: ["onboard.toml": "[profiles.a]\napi_key_env = \"sk-123 456\"\n"])
+        let k = try CLI.onboard(["run", "-e", "print(1)"], in: keyInFile.url)
+        #expect(k.status == 2)
+        #expect(k.stderr.contains("must name an environment variable"), "\(k)")
+        #expect(!k.stderr.contains("sk-123"))
+    }
+}
