@@ -85,14 +85,14 @@ end
 assert(group(session, "signature_request").status == "awaiting", "the signature group should be awaiting")
 assert(session.status == "ongoing", "the session should be ongoing, not " .. session.status)
 
--- 6. The contract, signed by the representative. A signature request lands in the default
---    workspace unless told otherwise: put it in the session's ("Business").
+-- 6. The contract, signed by the representative. Created in the session, it lands in the
+--    session's workspace ("Business").
 local sr = yousign.signature_requests.create{
   name = name .. " account agreement",
   delivery_mode = "none",
   workflow_session_id = session.id,
-  workspace_id = session.workspace_id,
 }
+assert(sr.workspace_id == session.workspace_id, "the contract should be in the session's workspace")
 assert(sr.status == "draft", "a new signature request is a draft")
 local document = yousign.signature_requests.documents.create(sr.id, {
   file = here .. "/files/contract.pdf",

@@ -19,6 +19,11 @@ extension SignatureRequestRoutes {
         let link = try SessionLinks.prepare(c, sessionID: sessionID, previousAttemptID: previousID, resourceType: "signature_request")
         var sr = SignatureRequestSettings.defaults
         for (key, value) in settings { sr[key] = value }
+        // [I] as for verifications: an explicit workspace_id, else the session's, else the default
+        if sr["workspace_id"] == nil, let sessionID,
+           let w = try c.db.resource(.session, sessionID)?["workspace_id"]?.stringValue {
+            sr["workspace_id"] = .string(w)
+        }
         if sr["workspace_id"] == nil { sr["workspace_id"] = .string(try c.defaultWorkspaceID()) }
         let id = try insert(&c, sr, sessionID: sessionID, previousID: previousID, link: link)
         return Responses.json(201, try SignatureRequestRender.full(c.db, try c.db.resource(.signatureRequest, id)!))
