@@ -19,6 +19,7 @@ import subprocess
 from pathlib import Path
 
 import report_http
+import report_module
 
 # The targets (docs/benchmarks.md explains them).
 COLD_START_MS = 15.0
@@ -121,6 +122,7 @@ def main():
     facts_cjson = (res / "facts-cjson.txt").read_text().rstrip()
     facts_host = (res / "facts-host.txt").read_text().rstrip()
     http = report_http.load(res)
+    module = report_module.load(res, hyperfine, keyvalues)
 
     # ---- numbers
     cold_onboard = cold["onboard"]["median"]
@@ -185,6 +187,8 @@ def main():
     ]
     if http:
         summary += report_http.summary_rows(http, verdict_min)
+    if module:
+        summary += report_module.summary_rows(module)
 
     # ---- markdown
     now = datetime.datetime.now().astimezone()
@@ -356,6 +360,8 @@ def main():
     # e
     if http:
         report_http.section(http, w, verdict_min)
+    if module:
+        report_module.section(module, w)
 
     Path(a.output).write_text("\n".join(md))
 
