@@ -48,7 +48,10 @@ let package = Package(
         // The emulator served over HTTP (Hummingbird), for `onboard serve`.
         .target(
             name: "YousignEmulatorServer",
-            dependencies: ["YousignEmulator", "YousignWire", .product(name: "Hummingbird", package: "hummingbird")]
+            dependencies: [
+                "YousignEmulator", "YousignWire", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
         ),
         // The API client: the generated operation table, transports (HTTP, in-process), retries,
         // the client-side rate limiter, multipart bodies. No Lua, no emulator.
@@ -92,7 +95,10 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .testTarget(name: "YousignAPITests", dependencies: ["YousignAPI", "YousignWire", "JSONCodec", "YousignEmulator"]),
+        .testTarget(
+            name: "YousignAPITests",
+            dependencies: ["YousignAPI", "YousignWire", "JSONCodec", "YousignEmulator", "YousignEmulatorServer"]
+        ),
         .testTarget(
             name: "OnboardRuntimeTests",
             dependencies: ["OnboardRuntime", "LuaKit", "YousignAPI", "YousignEmulator", "YousignWire", "JSONCodec"]

@@ -519,6 +519,9 @@ Results: a JSON response is a Lua table; an operation whose response has no body
 or a 201 without content) returns `true`; a binary response (PDF, ZIP, image, CSV) is returned as
 bytes (a string), or written to a file with `{{ to = "out.pdf" }}` in the final table.
 
+Backends and profiles, errors, `yousign.wait`, `yousign.request`, the `emulator` global, time,
+retries and secrets: [flows.md](flows.md).
+
 Paths below are written with the `/v3` base path. Returns: `table` (JSON), `true` (no body),
 `bytes` (binary), `iterator` (`each`). `params` is the final table; the spec lists each operation's
 body and query fields.

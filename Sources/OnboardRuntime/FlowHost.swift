@@ -29,10 +29,10 @@ public final class FlowHost: Sendable {
     /// the emulator's, moved on by waits when `advancing` (the embedded one: waits take no real
     /// time) or followed in real time (a shared `onboard serve`).
     public static func emulator(transport: any Transport, key: String, advancing: Bool, description: BackendDescription,
-                                files: FileAccess = FileAccess()) -> FlowHost {
-        let control = EmulatorControl(client: YousignClient(transport: transport, apiKey: APIKey(key), retry: .none))
+                                files: FileAccess = FileAccess(), timeout: Duration = .seconds(30)) -> FlowHost {
+        let control = EmulatorControl(client: YousignClient(transport: transport, apiKey: APIKey(key), retry: .none, timeout: timeout))
         let clock = EmulatorWaitClock(control: control, advancing: advancing)
-        let client = YousignClient(transport: transport, apiKey: APIKey(key), clock: clock)
+        let client = YousignClient(transport: transport, apiKey: APIKey(key), timeout: timeout, clock: clock)
         return FlowHost(backend: description, client: client, control: control, clock: clock, files: files)
     }
 

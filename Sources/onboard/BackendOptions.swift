@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LuaKit
 import OnboardRuntime
 import YousignAPI
 import YousignEmulator
@@ -30,6 +31,18 @@ struct BackendOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The configuration file with profiles.", valueName: "file"))
     var config: String?
 
+    @Option(help: ArgumentHelp("How long one API request may take before it fails (or is retried, for a GET).",
+                               valueName: "duration"))
+    var requestTimeout: String = "30s"
+
+    /// `--request-timeout` as a duration (`500ms`, `30s`, `2m`).
+    func timeout() throws(BackendError) -> Duration {
+        guard let parsed = try? LuaLimits.parseDuration(requestTimeout), parsed > .zero else {
+            throw BackendError("--request-timeout: '\(requestTimeout)' is not a duration like 500ms, 30s or 2m")
+        }
+        return parsed
+    }
+
     static let defaultKeyVariable = "YOUSIGN_API_KEY"
 
     func validateChoice() throws {
@@ -40,6 +53,7 @@ struct BackendOptions: ParsableArguments {
 
     /// The flow host for the chosen backend. The embedded emulator opens its state on first use.
     func makeHost(environment: [String: String] = ProcessInfo.processInfo.environment) throws(BackendError) -> FlowHost {
+        let timeout = try self.timeout()
         let configPath = config ?? "onboard.toml"
         let loaded: OnboardConfig
         do { loaded = try OnboardConfig.load(path: configPath, required: config != nil) } catch {
@@ -64,41 +78,43 @@ struct BackendOptions: ParsableArguments {
 
         if !ephemeral && state == nil {
             if let url = emulator ?? (baseURL == nil ? chosen?.emulatorURL : nil) {
-                return try served(url, key: environmentKey ?? Fixtures.defaultAPIKey, profile: profileName)
+                return try served(url, key: environmentKey ?? Fixtures.defaultAPIKey, profile: profileName, timeout: timeout)
             }
             if let url = baseURL ?? environmentURL ?? chosen?.baseURL {
                 guard let environmentKey else {
                     throw BackendError("set \(keyVariable) to your Yousign API key for \(url) (keys are read from the environment so they never sit on a command line or in a file)")
                 }
-                return try yousign(url, key: environmentKey, profile: profileName)
+                return try yousign(url, key: environmentKey, profile: profileName, timeout: timeout)
             }
         }
         let memory = ephemeral || (state == nil && chosen?.ephemeral == true)
-        return embedded(memory ? nil : (state ?? chosen?.state ?? Serve.defaultStatePath), profile: profileName)
+        return embedded(memory ? nil : (state ?? chosen?.state ?? Serve.defaultStatePath), profile: profileName, timeout: timeout)
     }
 
-    private func embedded(_ path: String?, profile: String?) -> FlowHost {
+    private func embedded(_ path: String?, profile: String?, timeout: Duration) -> FlowHost {
         let lazy = LazyEmulator(configuration: EmulatorConfiguration(
-            storage: path.map { .file($0) } ?? .memory, rateLimit: rateLimit, webhookSender: CurlWebhookSender()),
+            storage: path.map { .file($0) } ?? .memory, rateLimit: rateLimit, webhookSender: HTTPWebhookSender()),
             statePath: path)
         let transport = InProcessTransport(failable: { request throws(TransportError) in
             try await lazy.get().handle(request)
         })
         return FlowHost.emulator(transport: transport, key: Fixtures.defaultAPIKey, advancing: true,
-                         description: BackendDescription(kind: .embeddedEmulator, location: path ?? "in memory", profile: profile))
+                                 description: BackendDescription(kind: .embeddedEmulator, location: path ?? "in memory", profile: profile),
+                                 timeout: timeout)
     }
 
-    private func served(_ url: String, key: String, profile: String?) throws(BackendError) -> FlowHost {
+    private func served(_ url: String, key: String, profile: String?, timeout: Duration) throws(BackendError) -> FlowHost {
         let transport: HTTPTransport
         do { transport = try HTTPTransport(baseURL: url) } catch { throw BackendError("--emulator: \(error.message)") }
         return FlowHost.emulator(transport: transport, key: key, advancing: false,
-                         description: BackendDescription(kind: .servedEmulator, location: transport.baseURL, profile: profile))
+                                 description: BackendDescription(kind: .servedEmulator, location: transport.baseURL, profile: profile),
+                                 timeout: timeout)
     }
 
-    private func yousign(_ url: String, key: String, profile: String?) throws(BackendError) -> FlowHost {
+    private func yousign(_ url: String, key: String, profile: String?, timeout: Duration) throws(BackendError) -> FlowHost {
         let transport: HTTPTransport
         do { transport = try HTTPTransport(baseURL: url) } catch { throw BackendError("--base-url: \(error.message)") }
-        let client = YousignClient(transport: transport, apiKey: APIKey(key))
+        let client = YousignClient(transport: transport, apiKey: APIKey(key), timeout: timeout)
         return FlowHost(backend: BackendDescription(kind: .yousign, location: transport.baseURL, profile: profile),
                         client: client, control: nil, clock: SystemWaitClock())
     }

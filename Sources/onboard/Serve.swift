@@ -11,8 +11,7 @@ struct Serve: ParsableCommand {
             Prints where it listens, the API key and the control surface once the socket is \
             bound, then one line per request on standard error. State survives restarts in \
             --state (a SQLite file) unless --ephemeral. SIGINT or SIGTERM stops it after the \
-            requests in flight; every answered request is already saved. Webhooks are \
-            delivered with curl.
+            requests in flight; every answered request is already saved.
 
             Exit codes: 0 stopped by a signal, 1 could not start, 2 usage error.
             """
@@ -63,10 +62,7 @@ struct Serve: ParsableCommand {
         // the banner names the fixtures' key, never one given on the command line
         let shownKey = loaded.apiKeys.first ?? Fixtures.defaultAPIKey
         loaded.apiKeys += apiKey
-        let sender = CurlWebhookSender()
-        if !sender.isAvailable {
-            Diagnostics.error("warning: curl not found: webhook deliveries will fail (install Debian's curl)")
-        }
+        let sender = HTTPWebhookSender()
         let storage: EmulatorConfiguration.Storage = ephemeral ? .memory : .file(state ?? Self.defaultStatePath)
         let emulator: YousignEmulator
         do {
