@@ -30,10 +30,11 @@ struct ErrorTests {
             """)
     }
 
-    @Test("a non-string error object is described, honouring __tostring")
+    @Test("a non-string error object is described, honouring __tostring, at the line that raised it")
     func errorObjects() throws {
         #expect(try failure("error({code = 1})").message == "(error object is a table value)")
-        #expect(try failure("error(setmetatable({}, {__tostring = function() return 'custom' end}))").message == "custom")
+        // an error object carries no position: the report adds the raising line, as `error` does for strings
+        #expect(try failure("error(setmetatable({}, {__tostring = function() return 'custom' end}))").message == "test:1: custom")
         #expect(try failure("error(nil)").message == "(error object is a nil value)")
     }
 
