@@ -8,50 +8,13 @@
 -- 4. the signature group, and the session, are blocked
 -- 5. a declined request is final: canceling it is refused (an API error caught with pcall)
 -- 6. the way out: a corrected contract sent as a retry (previous_attempt_id), which Kelly signs.
-local here = arg and arg[0] and arg[0]:match("^(.*)/") or "."
+local flow = require("flow")  -- stdlib/flow.lua: step, template, group, send_contract
+local here = flow.here()      -- this script's folder, where files/ is
+local contract = here .. "/files/contract.pdf"
 assert(emulator, "this flow needs the emulator: it declines and signs for the signer")
 
-local function step(n, title, value)
-  print(("== %d. %s"):format(n, title))
-  print(json.encode(value, { indent = 2 }))
-  print()
-end
-
-local function group(session, type)
-  for _, g in ipairs(session.action_groups) do
-    if g.type == type then return g end
-  end
-  error("no group " .. type .. " in session " .. session.id)
-end
-
--- Sends a contract to Kelly in the session: a signature request (with `options` merged into
--- its create body), the document, the signer and her signature field, then activation.
-local function send_contract(session, options)
-  local body = { name = "Kelly Smith's contract", delivery_mode = "none", workflow_session_id = session.id }
-  for k, v in pairs(options) do body[k] = v end
-  local sr = yousign.signature_requests.create(body)
-  local document = yousign.signature_requests.documents.create(sr.id, {
-    file = here .. "/files/contract.pdf", nature = "signable_document",
-  })
-  local signer = yousign.signature_requests.signers.create(sr.id, {
-    info = { first_name = "Kelly", last_name = "Smith", email = "kelly.smith@example.com", locale = "en" },
-    signature_level = "electronic_signature",
-    signature_authentication_mode = "no_otp",
-  })
-  yousign.signature_requests.documents.fields.create(sr.id, document.id, {
-    signer_id = signer.id, type = "signature", page = 1, x = 77, y = 581,
-  })
-  sr = yousign.signature_requests.activate(sr.id)
-  assert(sr.status == "ongoing", "the activated signature request is " .. sr.status)
-  return sr, signer
-end
-
 -- 1. The session, with a verified identity document.
-local template
-for _, t in ipairs(yousign.workflow_templates.list().data) do
-  if t.name == "Customer onboarding" then template = t end
-end
-assert(template, "no 'Customer onboarding' template")
+local template = flow.template("Customer onboarding")
 local session = yousign.workflow_sessions.create{ workflow_template_id = template.id, name = "Onboarding of Kelly Smith" }
 local identity = yousign.verifications.identity_documents.create{
   file = here .. "/files/verified_id_document_verification.pdf",
@@ -63,15 +26,17 @@ assert(session.status == "ongoing", "the session should be ongoing, not " .. ses
 print(("== 1. Session %s: identity %s, session %s."):format(session.id, identity.status, session.status))
 print()
 
--- 2. The contract. Signers may decline only when the request allows it (the default is false).
-local sr, signer = send_contract(session, { signers_allowed_to_decline = true })
-step(2, "POST /v3/signature_requests/" .. sr.id .. "/activate", sr)
+-- 2. The contract, sent to Kelly by flow.send_contract (the signature request, its document, the
+--    signer and her field, then activation). Signers may decline only when the request allows it
+--    (the default is false).
+local sr, signer = flow.send_contract(session, { file = contract, signers_allowed_to_decline = true })
+flow.step(2, "POST /v3/signature_requests/" .. sr.id .. "/activate", sr)
 assert(sr.signers_allowed_to_decline == true, "the request should allow declining")
 
 -- 3. Kelly declines from her signature page; the emulator declines for her.
 emulator.decline(sr.id, signer.id, "The salary is wrong")
 sr = yousign.signature_requests.get(sr.id)
-step(3, "GET /v3/signature_requests/" .. sr.id, sr)
+flow.step(3, "GET /v3/signature_requests/" .. sr.id, sr)
 assert(sr.status == "declined", "the signature request should be declined, not " .. sr.status)
 assert(sr.signers[1].status == "declined", "the signer should be declined, not " .. sr.signers[1].status)
 assert(sr.decline_information and sr.decline_information.reason == "The salary is wrong",
@@ -82,9 +47,9 @@ print()
 
 -- 4. A declined request blocks its group, and a blocked group blocks the session.
 session = yousign.workflow_sessions.get(session.id)
-step(4, "GET /v3/workflow_sessions/" .. session.id, session)
-assert(group(session, "identity_verification").status == "done", "the identity group stays done")
-assert(group(session, "signature_request").status == "blocked", "the signature group should be blocked")
+flow.step(4, "GET /v3/workflow_sessions/" .. session.id, session)
+assert(flow.group(session, "identity_verification").status == "done", "the identity group stays done")
+assert(flow.group(session, "signature_request").status == "blocked", "the signature group should be blocked")
 assert(session.status == "blocked", "the session should be blocked, not " .. session.status)
 
 -- 5. Only a request in approval or ongoing can be canceled. API errors are raised as tables:
@@ -99,13 +64,15 @@ print()
 assert(err.status == 400 and err.type == "signature_request.status_not_compatible", "unexpected error: " .. tostring(err))
 
 -- 6. To unblock the session, send a corrected contract as a new attempt of the declined one.
-local retry, retry_signer = send_contract(session, { name = "Kelly Smith's contract (salary corrected)", previous_attempt_id = sr.id })
+local retry, retry_signer = flow.send_contract(session, {
+  file = contract, name = "Kelly Smith's contract (salary corrected)", previous_attempt_id = sr.id,
+})
 emulator.sign(retry.id, retry_signer.id)
 retry = yousign.signature_requests.get(retry.id)
 assert(retry.status == "done", "the corrected contract should be done, not " .. retry.status)
 session = yousign.workflow_sessions.get(session.id)
-local signature = group(session, "signature_request")
-step(6, "GET /v3/workflow_sessions/" .. session.id .. " (signature group)", signature)
+local signature = flow.group(session, "signature_request")
+flow.step(6, "GET /v3/workflow_sessions/" .. session.id .. " (signature group)", signature)
 assert(#signature.actions == 1 and signature.actions[1].resource.id == retry.id, "the retry is the action's resource")
 assert(signature.actions[1].previous_attempts[1].resource.status == "declined", "the declined request is a previous attempt")
 assert(signature.status == "done", "the signature group should be done, not " .. signature.status)

@@ -7,23 +7,11 @@
 -- 3. five days pass (emulator.advance): the request is expired, the session blocked
 -- 4. reactivate it with a new expiration_date: it is ongoing again, and so is the session
 -- 5. Kelly signs: the session is done.
-local here = arg and arg[0] and arg[0]:match("^(.*)/") or "."
+local flow = require("flow")  -- stdlib/flow.lua: step, template, group, send_contract
+local here = flow.here()      -- this script's folder, where files/ is
 assert(emulator, "this flow needs the emulator: it moves the clock and signs for the signer")
 
 local DAY = 24 * 60 * 60
-
-local function step(n, title, value)
-  print(("== %d. %s"):format(n, title))
-  print(json.encode(value, { indent = 2 }))
-  print()
-end
-
-local function group(session, type)
-  for _, g in ipairs(session.action_groups) do
-    if g.type == type then return g end
-  end
-  error("no group " .. type .. " in session " .. session.id)
-end
 
 -- A plain date (yyyy-mm-dd) `days` days from now. os.time() follows the emulator's clock
 -- (as does emulator.now()), so the date moves with emulator.advance.
@@ -32,11 +20,7 @@ local function date_in(days)
 end
 
 -- 1. The session, with a verified identity document.
-local template
-for _, t in ipairs(yousign.workflow_templates.list().data) do
-  if t.name == "Customer onboarding" then template = t end
-end
-assert(template, "no 'Customer onboarding' template")
+local template = flow.template("Customer onboarding")
 local session = yousign.workflow_sessions.create{ workflow_template_id = template.id, name = "Onboarding of Kelly Smith" }
 local identity = yousign.verifications.identity_documents.create{
   file = here .. "/files/verified_id_document_verification.pdf",
@@ -49,28 +33,13 @@ print(("== 1. Session %s: identity %s, session %s (it is %s)."):format(session.i
   session.status, os.date("!%Y-%m-%d %H:%M UTC")))
 print()
 
--- 2. The contract, valid for three days. expiration_date is a plain date on input; the request
---    shows it as the last second of that day in its timezone (Europe/Paris by default).
+-- 2. The contract, valid for three days, sent to Kelly by flow.send_contract (the signature
+--    request, its document, the signer and her field, then activation). expiration_date is a
+--    plain date on input; the request shows it as the last second of that day in its timezone
+--    (Europe/Paris by default).
 local first_expiry = date_in(3)
-local sr = yousign.signature_requests.create{
-  name = "Kelly Smith's contract",
-  delivery_mode = "none",
-  expiration_date = first_expiry,
-  workflow_session_id = session.id,
-}
-local document = yousign.signature_requests.documents.create(sr.id, {
-  file = here .. "/files/contract.pdf", nature = "signable_document",
-})
-local signer = yousign.signature_requests.signers.create(sr.id, {
-  info = { first_name = "Kelly", last_name = "Smith", email = "kelly.smith@example.com", locale = "en" },
-  signature_level = "electronic_signature",
-  signature_authentication_mode = "no_otp",
-})
-yousign.signature_requests.documents.fields.create(sr.id, document.id, {
-  signer_id = signer.id, type = "signature", page = 1, x = 77, y = 581,
-})
-sr = yousign.signature_requests.activate(sr.id)
-step(2, "POST /v3/signature_requests/" .. sr.id .. "/activate", sr)
+local sr, signer = flow.send_contract(session, { file = here .. "/files/contract.pdf", expiration_date = first_expiry })
+flow.step(2, "POST /v3/signature_requests/" .. sr.id .. "/activate", sr)
 assert(sr.status == "ongoing", "the activated signature request is " .. sr.status)
 assert(sr.expiration_date:sub(1, 10) == first_expiry, "the request expires on the given day")
 print(("Asked for %s: expires at %s."):format(first_expiry, sr.expiration_date))
@@ -82,10 +51,10 @@ print(("== 3. emulator.advance(5 days): it is now %s"):format(clock.now))
 sr = yousign.signature_requests.get(sr.id)
 session = yousign.workflow_sessions.get(session.id)
 print(("Signature request: %s; signature group: %s; session: %s."):format(sr.status,
-  group(session, "signature_request").status, session.status))
+  flow.group(session, "signature_request").status, session.status))
 print()
 assert(sr.status == "expired", "the signature request should be expired, not " .. sr.status)
-assert(group(session, "signature_request").status == "blocked", "an expired request blocks its group")
+assert(flow.group(session, "signature_request").status == "blocked", "an expired request blocks its group")
 assert(session.status == "blocked", "the session should be blocked, not " .. session.status)
 local ok, err = pcall(emulator.sign, sr.id, signer.id)
 assert(not ok, "signing an expired request should fail")
@@ -96,14 +65,14 @@ print()
 --    request resumes where it stopped: Kelly has not signed yet, so it is ongoing.
 local new_expiry = date_in(7)
 sr = yousign.signature_requests.reactivate(sr.id, { expiration_date = new_expiry })
-step(4, "POST /v3/signature_requests/" .. sr.id .. "/reactivate", sr)
+flow.step(4, "POST /v3/signature_requests/" .. sr.id .. "/reactivate", sr)
 assert(sr.status == "ongoing", "the reactivated request should be ongoing, not " .. sr.status)
 assert(sr.expiration_date:sub(1, 10) == new_expiry, "the request has its new expiration date")
 session = yousign.workflow_sessions.get(session.id)
-assert(group(session, "signature_request").status == "ongoing", "the signature group should be ongoing again")
+assert(flow.group(session, "signature_request").status == "ongoing", "the signature group should be ongoing again")
 assert(session.status == "ongoing", "the session should be ongoing again, not " .. session.status)
 print(("Expires at %s; signature group %s; session %s."):format(sr.expiration_date,
-  group(session, "signature_request").status, session.status))
+  flow.group(session, "signature_request").status, session.status))
 print()
 
 -- 5. This time Kelly signs.
@@ -111,8 +80,8 @@ emulator.sign(sr.id, signer.id)
 sr = yousign.signature_requests.get(sr.id)
 assert(sr.status == "done", "the signed request should be done, not " .. sr.status)
 session = yousign.workflow_sessions.get(session.id)
-step(5, "GET /v3/workflow_sessions/" .. session.id, session)
-assert(group(session, "signature_request").status == "done", "the signature group should be done")
+flow.step(5, "GET /v3/workflow_sessions/" .. session.id, session)
+assert(flow.group(session, "signature_request").status == "done", "the signature group should be done")
 assert(session.status == "done", "the session should be done, not " .. session.status)
 
 print(("Kelly signed at %s, before the new expiry (%s)."):format(sr.completed_at, sr.expiration_date))

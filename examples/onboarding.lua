@@ -9,29 +9,20 @@
 -- 6. Kelly signs (the emulator stands in for her), and the session is done.
 local first_name, last_name = ...
 first_name, last_name = first_name or "Kelly", last_name or "Smith"
-local here = arg and arg[0] and arg[0]:match("^(.*)/") or "."
-
-local function step(n, title, value)
-  print(("== %d. %s"):format(n, title))
-  print(json.encode(value, { indent = 2 }))
-  print()
-end
+local flow = require("flow")  -- stdlib/flow.lua: the helpers the examples share
+local here = flow.here()      -- this script's folder, where files/ is
 
 -- 1. The templates are made by Yousign staff; ours come from the emulator's fixtures.
 local templates = yousign.workflow_templates.list()
-step(1, "GET /v3/workflow_templates", templates)
-local template
-for _, t in ipairs(templates.data) do
-  if t.name == "Customer onboarding" then template = t end
-end
-assert(template, "no 'Customer onboarding' template")
+flow.step(1, "GET /v3/workflow_templates", templates)
+local template = flow.template("Customer onboarding", templates)
 
 -- 2. A session for the new customer: every group of the template starts out awaiting.
 local session = yousign.workflow_sessions.create{
   workflow_template_id = template.id,
   name = ("Onboarding of %s %s"):format(first_name, last_name),
 }
-step(2, "POST /v3/workflow_sessions", session)
+flow.step(2, "POST /v3/workflow_sessions", session)
 
 -- 3. The identity document. In Yousign's sandbox the file name picks the result:
 --    verified_id_document_verification.pdf is verified.
@@ -41,7 +32,7 @@ local verification = yousign.verifications.identity_documents.create{
   last_name = last_name,
   workflow_session_id = session.id,
 }
-step(3, "POST /v3/verifications/identity_documents", verification)
+flow.step(3, "POST /v3/verifications/identity_documents", verification)
 if verification.status == "pending" then
   verification = yousign.wait(function() return yousign.verifications.identity_documents.get(verification.id) end,
                               function(v) return v.status ~= "pending" end, { timeout = "10m", interval = "5s" })
@@ -49,9 +40,10 @@ end
 
 -- 4. The identity group is done, the signature group still awaiting: the session is ongoing.
 session = yousign.workflow_sessions.get(session.id)
-step(4, "GET /v3/workflow_sessions/" .. session.id, session)
+flow.step(4, "GET /v3/workflow_sessions/" .. session.id, session)
 
 -- 5. The contract: a signature request in the session, its document, the signer and where she signs.
+--    (The other examples make these five calls with flow.send_contract.)
 local sr = yousign.signature_requests.create{
   name = ("%s %s's contract"):format(first_name, last_name),
   delivery_mode = "none",
@@ -70,7 +62,7 @@ yousign.signature_requests.documents.fields.create(sr.id, document.id, {
   signer_id = signer.id, type = "signature", page = 1, x = 77, y = 581,
 })
 sr = yousign.signature_requests.activate(sr.id)
-step(5, "POST /v3/signature_requests/" .. sr.id .. "/activate", sr)
+flow.step(5, "POST /v3/signature_requests/" .. sr.id .. "/activate", sr)
 
 -- 6. Kelly signs. On Yousign she would follow her signature link; the emulator signs for her.
 if emulator then
@@ -81,6 +73,6 @@ end
 sr = yousign.wait(function() return yousign.signature_requests.get(sr.id) end,
                   function(r) return r.status == "done" end, { timeout = "7d", interval = "30s" })
 session = yousign.workflow_sessions.get(session.id)
-step(6, "GET /v3/workflow_sessions/" .. session.id, session)
+flow.step(6, "GET /v3/workflow_sessions/" .. session.id, session)
 
 print(("%s %s's onboarding is %s."):format(first_name, last_name, session.status))

@@ -9,33 +9,17 @@
 -- 4. the action carries a resolution; the verification keeps its own status, but a resolved
 --    action counts as verified, so the identity group is done
 -- 5. only pending, failed or inconclusive resources can be resolved: a verified one is a 400.
-local here = arg and arg[0] and arg[0]:match("^(.*)/") or "."
+local flow = require("flow")  -- stdlib/flow.lua: step, template, group
+local here = flow.here()      -- this script's folder, where files/ is
 assert(emulator, "this flow needs the emulator: its magic file names pick the results")
 
-local function step(n, title, value)
-  print(("== %d. %s"):format(n, title))
-  print(json.encode(value, { indent = 2 }))
-  print()
-end
-
-local function group(session, type)
-  for _, g in ipairs(session.action_groups) do
-    if g.type == type then return g end
-  end
-  error("no group " .. type .. " in session " .. session.id)
-end
-
 -- 1. The session.
-local template
-for _, t in ipairs(yousign.workflow_templates.list().data) do
-  if t.name == "Customer onboarding" then template = t end
-end
-assert(template, "no 'Customer onboarding' template")
+local template = flow.template("Customer onboarding")
 local session = yousign.workflow_sessions.create{
   workflow_template_id = template.id,
   name = "Onboarding of Kelly Smith",
 }
-step(1, "POST /v3/workflow_sessions", session)
+flow.step(1, "POST /v3/workflow_sessions", session)
 assert(session.status == "awaiting", "a new session is awaiting, not " .. session.status)
 
 -- 2. In the sandbox, inconclusive_id_document_verification.pdf gives an inconclusive result
@@ -46,13 +30,13 @@ local verification = yousign.verifications.identity_documents.create{
   last_name = "Smith",
   workflow_session_id = session.id,
 }
-step(2, "POST /v3/verifications/identity_documents", verification)
+flow.step(2, "POST /v3/verifications/identity_documents", verification)
 assert(verification.status == "inconclusive", "the verification should be inconclusive, not " .. verification.status)
 session = yousign.workflow_sessions.get(session.id)
 print(("Verification: %s (%s); identity group: %s; session: %s."):format(verification.status,
-  table.concat(verification.status_codes, ", "), group(session, "identity_verification").status, session.status))
+  table.concat(verification.status_codes, ", "), flow.group(session, "identity_verification").status, session.status))
 print()
-assert(group(session, "identity_verification").status == "blocked", "an inconclusive verification blocks its group")
+assert(flow.group(session, "identity_verification").status == "blocked", "an inconclusive verification blocks its group")
 assert(session.status == "blocked", "a blocked group blocks the session, not " .. session.status)
 
 -- 3. Resolve the action: name the resource (id and type) and say why (at most 150 characters).
@@ -60,13 +44,13 @@ local resolved = yousign.workflow_sessions.resolve_action(session.id, {
   resource = { id = verification.id, type = "identity_document_verification" },
   reason = "Checked by a human at the branch",
 })
-step(3, "POST /v3/workflow_sessions/" .. session.id .. "/resolve_action", resolved)
+flow.step(3, "POST /v3/workflow_sessions/" .. session.id .. "/resolve_action", resolved)
 assert(resolved == true, "resolve_action answers 204 No Content, which the binding returns as true")
 
 -- 4. The action's resolution holds the reason and the time; its resource is still inconclusive.
 session = yousign.workflow_sessions.get(session.id)
-local identity = group(session, "identity_verification")
-step(4, "GET /v3/workflow_sessions/" .. session.id .. " (identity group)", identity)
+local identity = flow.group(session, "identity_verification")
+flow.step(4, "GET /v3/workflow_sessions/" .. session.id .. " (identity group)", identity)
 local action = identity.actions[1]
 assert(action.resolution, "the action has no resolution")
 assert(action.resolution.reason == "Checked by a human at the branch", "the resolution keeps the reason")

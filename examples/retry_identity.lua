@@ -7,34 +7,17 @@
 -- 3. retry: a new verification with previous_attempt_id = the failed one; it is verified
 -- 4. the action now holds the new attempt, the failed one is in previous_attempts, the group is done
 -- 5. only the latest, blocked attempt can be retried: retrying the verified one is a 400.
-local here = arg and arg[0] and arg[0]:match("^(.*)/") or "."
+local flow = require("flow")  -- stdlib/flow.lua: step, template, group
+local here = flow.here()      -- this script's folder, where files/ is
 assert(emulator, "this flow needs the emulator: its magic file names pick the results")
 
-local function step(n, title, value)
-  print(("== %d. %s"):format(n, title))
-  print(json.encode(value, { indent = 2 }))
-  print()
-end
-
--- The first group of the given type in a session.
-local function group(session, type)
-  for _, g in ipairs(session.action_groups) do
-    if g.type == type then return g end
-  end
-  error("no group " .. type .. " in session " .. session.id)
-end
-
 -- 1. The session.
-local template
-for _, t in ipairs(yousign.workflow_templates.list().data) do
-  if t.name == "Customer onboarding" then template = t end
-end
-assert(template, "no 'Customer onboarding' template")
+local template = flow.template("Customer onboarding")
 local session = yousign.workflow_sessions.create{
   workflow_template_id = template.id,
   name = "Onboarding of Kelly Smith",
 }
-step(1, "POST /v3/workflow_sessions", session)
+flow.step(1, "POST /v3/workflow_sessions", session)
 assert(session.status == "awaiting", "a new session is awaiting, not " .. session.status)
 
 -- 2. The first attempt. The sandbox picks the result from the file's name, so we upload our
@@ -45,12 +28,12 @@ local first = yousign.verifications.identity_documents.create{
   last_name = "Smith",
   workflow_session_id = session.id,
 }
-step(2, "POST /v3/verifications/identity_documents (first attempt)", first)
+flow.step(2, "POST /v3/verifications/identity_documents (first attempt)", first)
 assert(first.status == "failed", "the first attempt should fail, not be " .. first.status)
 print(("First attempt %s: %s (%s)."):format(first.id, first.status, table.concat(first.status_codes, ", ")))
 
 session = yousign.workflow_sessions.get(session.id)
-local identity = group(session, "identity_verification")
+local identity = flow.group(session, "identity_verification")
 print(("Identity group: %s; session: %s."):format(identity.status, session.status))
 print()
 assert(identity.status == "blocked", "a failed verification blocks its group, not " .. identity.status)
@@ -64,7 +47,7 @@ local retry = yousign.verifications.identity_documents.create{
   workflow_session_id = session.id,
   previous_attempt_id = first.id,
 }
-step(3, "POST /v3/verifications/identity_documents (retry)", retry)
+flow.step(3, "POST /v3/verifications/identity_documents (retry)", retry)
 assert(retry.status == "verified", "the retry should be verified, not " .. retry.status)
 assert(retry.previous_attempt_id == first.id, "the retry names the first attempt")
 
@@ -72,8 +55,8 @@ assert(retry.previous_attempt_id == first.id, "the retry names the first attempt
 --    previous_attempts and no longer counts. The group is done, the session ongoing again
 --    (the signature group is still awaiting).
 session = yousign.workflow_sessions.get(session.id)
-identity = group(session, "identity_verification")
-step(4, "GET /v3/workflow_sessions/" .. session.id .. " (identity group)", identity)
+identity = flow.group(session, "identity_verification")
+flow.step(4, "GET /v3/workflow_sessions/" .. session.id .. " (identity group)", identity)
 assert(#identity.actions == 1, "a retry replaces the action's resource, it adds no action")
 local action = identity.actions[1]
 assert(action.resource.id == retry.id, "the action's resource is the latest attempt")

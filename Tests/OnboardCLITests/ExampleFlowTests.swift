@@ -19,6 +19,7 @@ struct ExampleFlowTests {
         text.replacing(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/, with: "<id>")
             .replacing(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})/, with: "<time>")
             .replacing(/\d{4}-\d{2}-\d{2}/, with: "<date>")
+            .replacing(/\d{2}:\d{2} UTC/, with: "<hh:mm> UTC")
             .replacing(/\?s=[0-9a-f]+/, with: "?s=<token>")
             .replacing(/\b1[6-9]\d{8}\b/, with: "<unix>")
     }
