@@ -1,6 +1,6 @@
 -- A signer declines: Kelly Smith refuses her contract, which blocks her onboarding.
 --
---   onboard run examples/declined_signature.lua     -- on the embedded emulator
+--   onboard run --allow-read=examples/files examples/declined_signature.lua     -- on the embedded emulator
 --
 -- 1. a "Customer onboarding" session whose identity document is verified
 -- 2. the contract is sent with signers_allowed_to_decline = true

@@ -1,6 +1,6 @@
 -- An expired contract, reactivated: Kelly Smith does not sign in time, then signs after all.
 --
---   onboard run examples/expiry_reactivation.lua     -- on the embedded emulator
+--   onboard run --allow-read=examples/files examples/expiry_reactivation.lua     -- on the embedded emulator
 --
 -- 1. a "Customer onboarding" session whose identity document is verified
 -- 2. the contract is sent with an expiration_date three days ahead

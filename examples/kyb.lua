@@ -1,6 +1,6 @@
 -- A business onboarding (KYB) on the "Business onboarding" template.
 --
---   onboard run examples/kyb.lua            -- on the embedded emulator
+--   onboard run --allow-read=examples/files examples/kyb.lua            -- on the embedded emulator
 --
 -- 1. create a session on the "Business onboarding" template (it lives in the "Business" workspace)
 -- 2. verify the company from its Kbis       3. screen its legal representative on watchlists

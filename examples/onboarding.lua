@@ -1,7 +1,7 @@
 -- The seed guide, end to end: Kelly Smith's onboarding.
 --
---   onboard run examples/onboarding.lua            -- on the embedded emulator
---   onboard run --emulator http://127.0.0.1:8080 examples/onboarding.lua
+--   onboard run --allow-read=examples/files examples/onboarding.lua            -- on the embedded emulator
+--   onboard run --allow-read=examples/files --emulator http://127.0.0.1:8080 examples/onboarding.lua
 --
 -- 1. list the workflow templates     2. create a workflow session
 -- 3. verify the identity document    4. check the session (identity done, signature awaiting)

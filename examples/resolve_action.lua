@@ -1,7 +1,7 @@
 -- Unblocking a session by hand: Kelly Smith's identity document is inconclusive, and a
 -- colleague who saw her ID card at the branch resolves the action instead of retrying it.
 --
---   onboard run examples/resolve_action.lua     -- on the embedded emulator
+--   onboard run --allow-read=examples/files examples/resolve_action.lua     -- on the embedded emulator
 --
 -- 1. create a session on the "Customer onboarding" template
 -- 2. the identity document is inconclusive: the identity group, and the session, are blocked

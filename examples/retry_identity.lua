@@ -1,6 +1,6 @@
 -- Unblocking a session by retrying: Kelly Smith's first identity document fails.
 --
---   onboard run examples/retry_identity.lua     -- on the embedded emulator
+--   onboard run --allow-read=examples/files examples/retry_identity.lua     -- on the embedded emulator
 --
 -- 1. create a session on the "Customer onboarding" template
 -- 2. the first identity document fails: the identity group, and so the session, is blocked

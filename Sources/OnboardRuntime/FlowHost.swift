@@ -14,26 +14,30 @@ public final class FlowHost: Sendable {
     let client: YousignClient
     let control: EmulatorControl?
     let clock: any WaitClock
+    /// The files the flow may read and write (`--allow-read`, `--allow-write`).
     public let files: FileAccess
+    /// The environment variables `env.get` may return (`--allow-env`).
+    public let env: EnvAccess
 
     public init(backend: BackendDescription, client: YousignClient, control: EmulatorControl?, clock: any WaitClock,
-                files: FileAccess = FileAccess()) {
+                files: FileAccess, env: EnvAccess = EnvAccess()) {
         self.backend = backend
         self.client = client
         self.control = control
         self.clock = clock
         self.files = files
+        self.env = env
     }
 
     /// A host on an emulator (embedded or served): its control surface, and a flow clock that is
     /// the emulator's, moved on by waits when `advancing` (the embedded one: waits take no real
     /// time) or followed in real time (a shared `onboard serve`).
     public static func emulator(transport: any Transport, key: String, advancing: Bool, description: BackendDescription,
-                                files: FileAccess = FileAccess(), timeout: Duration = .seconds(30)) -> FlowHost {
+                                files: FileAccess, env: EnvAccess = EnvAccess(), timeout: Duration = .seconds(30)) -> FlowHost {
         let control = EmulatorControl(client: YousignClient(transport: transport, apiKey: APIKey(key), retry: .none, timeout: timeout))
         let clock = EmulatorWaitClock(control: control, advancing: advancing)
         let client = YousignClient(transport: transport, apiKey: APIKey(key), timeout: timeout, clock: clock)
-        return FlowHost(backend: description, client: client, control: control, clock: clock, files: files)
+        return FlowHost(backend: description, client: client, control: control, clock: clock, files: files, env: env)
     }
 
     /// One API call.

@@ -57,7 +57,10 @@ public struct ScriptRun {
         try HostModules.install(in: state)
         let searcher = ModuleSearcher(scriptFolder: script?.folder ?? ".", stdlibFolder: stdlibFolder)
         try state.setModuleSearcher(notFound: searcher.notFoundMessage) { try searcher.find($0) }
-        if let host { try YousignModule.install(in: state, host: host, stdlibFolder: stdlibFolder) }
+        if let host {
+            try EnvModule.install(in: state, env: host.env)
+            try YousignModule.install(in: state, host: host, stdlibFolder: stdlibFolder)
+        }
         try state.setGlobal("arg", .table(argTable()))
         return state
     }

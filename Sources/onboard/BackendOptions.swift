@@ -52,7 +52,8 @@ struct BackendOptions: ParsableArguments {
     }
 
     /// The flow host for the chosen backend. The embedded emulator opens its state on first use.
-    func makeHost(environment: [String: String] = ProcessInfo.processInfo.environment) throws(BackendError) -> FlowHost {
+    func makeHost(permissions: PermissionOptions,
+                  environment: [String: String] = ProcessInfo.processInfo.environment) throws(BackendError) -> FlowHost {
         let timeout = try self.timeout()
         let configPath = config ?? "onboard.toml"
         let loaded: OnboardConfig
@@ -75,23 +76,27 @@ struct BackendOptions: ParsableArguments {
         }
         let keyVariable = chosen?.apiKeyEnv ?? Self.defaultKeyVariable
         let environmentKey = environment[keyVariable].flatMap { $0.isEmpty ? nil : $0 }
+        // every variable that holds a key of a profile stays out of env.get, whatever is granted
+        let secrets = Set([Self.defaultKeyVariable, keyVariable] + loaded.profiles.values.compactMap(\.apiKeyEnv))
+        let (files, env) = try permissions.access(profile: chosen, secretVariables: secrets, environment: environment)
 
         if !ephemeral && state == nil {
             if let url = emulator ?? (baseURL == nil ? chosen?.emulatorURL : nil) {
-                return try served(url, key: environmentKey ?? Fixtures.defaultAPIKey, profile: profileName, timeout: timeout)
+                return try served(url, key: environmentKey ?? Fixtures.defaultAPIKey, profile: profileName, timeout: timeout, files: files, env: env)
             }
             if let url = baseURL ?? environmentURL ?? chosen?.baseURL {
                 guard let environmentKey else {
                     throw BackendError("set \(keyVariable) to your Yousign API key for \(url) (keys are read from the environment so they never sit on a command line or in a file)")
                 }
-                return try yousign(url, key: environmentKey, profile: profileName, timeout: timeout)
+                return try yousign(url, key: environmentKey, profile: profileName, timeout: timeout, files: files, env: env)
             }
         }
         let memory = ephemeral || (state == nil && chosen?.ephemeral == true)
-        return embedded(memory ? nil : (state ?? chosen?.state ?? Serve.defaultStatePath), profile: profileName, timeout: timeout)
+        return embedded(memory ? nil : (state ?? chosen?.state ?? Serve.defaultStatePath), profile: profileName, timeout: timeout,
+                        files: files, env: env)
     }
 
-    private func embedded(_ path: String?, profile: String?, timeout: Duration) -> FlowHost {
+    private func embedded(_ path: String?, profile: String?, timeout: Duration, files: FileAccess, env: EnvAccess) -> FlowHost {
         let lazy = LazyEmulator(configuration: EmulatorConfiguration(
             storage: path.map { .file($0) } ?? .memory, rateLimit: rateLimit, webhookSender: HTTPWebhookSender()),
             statePath: path)
@@ -100,23 +105,25 @@ struct BackendOptions: ParsableArguments {
         })
         return FlowHost.emulator(transport: transport, key: Fixtures.defaultAPIKey, advancing: true,
                                  description: BackendDescription(kind: .embeddedEmulator, location: path ?? "in memory", profile: profile),
-                                 timeout: timeout)
+                                 files: files, env: env, timeout: timeout)
     }
 
-    private func served(_ url: String, key: String, profile: String?, timeout: Duration) throws(BackendError) -> FlowHost {
+    private func served(_ url: String, key: String, profile: String?, timeout: Duration, files: FileAccess,
+                        env: EnvAccess) throws(BackendError) -> FlowHost {
         let transport: HTTPTransport
         do { transport = try HTTPTransport(baseURL: url) } catch { throw BackendError("--emulator: \(error.message)") }
         return FlowHost.emulator(transport: transport, key: key, advancing: false,
                                  description: BackendDescription(kind: .servedEmulator, location: transport.baseURL, profile: profile),
-                                 timeout: timeout)
+                                 files: files, env: env, timeout: timeout)
     }
 
-    private func yousign(_ url: String, key: String, profile: String?, timeout: Duration) throws(BackendError) -> FlowHost {
+    private func yousign(_ url: String, key: String, profile: String?, timeout: Duration, files: FileAccess,
+                         env: EnvAccess) throws(BackendError) -> FlowHost {
         let transport: HTTPTransport
         do { transport = try HTTPTransport(baseURL: url) } catch { throw BackendError("--base-url: \(error.message)") }
         let client = YousignClient(transport: transport, apiKey: APIKey(key), timeout: timeout)
         return FlowHost(backend: BackendDescription(kind: .yousign, location: transport.baseURL, profile: profile),
-                        client: client, control: nil, clock: SystemWaitClock())
+                        client: client, control: nil, clock: SystemWaitClock(), files: files, env: env)
     }
 }
 

@@ -26,6 +26,8 @@ struct Run: ParsableCommand {
 
     @OptionGroup(title: "Backend") var backend: BackendOptions
 
+    @OptionGroup(title: "Permissions (nothing is allowed unless granted)") var permissions: PermissionOptions
+
     @Option(name: .customShort("e"), help: ArgumentHelp("Run CODE before the script (repeatable).", valueName: "code"))
     var execute: [String] = []
 
@@ -45,7 +47,7 @@ struct Run: ParsableCommand {
     func run() throws {
         let limits = try limitOptions.limits()
         let host: FlowHost
-        do { host = try backend.makeHost() } catch {
+        do { host = try backend.makeHost(permissions: permissions) } catch {
             Diagnostics.error(error.description)
             throw ExitCode(ExitStatus.usage)
         }

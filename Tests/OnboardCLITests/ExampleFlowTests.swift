@@ -30,11 +30,11 @@ struct ExampleFlowTests {
         let server = try ServeProcess(["serve", "--ephemeral", "--port", "0"], in: folder.url)
         defer { _ = server.stop(SIGTERM) }
         for (file, lastLine) in Self.examples {
-            let embedded = try CLI.onboard(["run", "--ephemeral", "examples/\(file)"], environment: ["ONBOARD_PROFILE": ""])
+            let embedded = try CLI.onboard(["run", "--ephemeral", "--allow-read=examples/files", "examples/\(file)"], environment: ["ONBOARD_PROFILE": ""])
             #expect(embedded.status == 0, "\(file): \(embedded)")
             #expect(embedded.stdout.split(separator: "\n").last.map(String.init) == lastLine, "\(file)")
             #expect(embedded.stderr.isEmpty, "\(file): \(embedded.stderr)")
-            let served = try CLI.onboard(["run", "--emulator", "http://127.0.0.1:\(server.port)", "examples/\(file)"],
+            let served = try CLI.onboard(["run", "--emulator", "http://127.0.0.1:\(server.port)", "--allow-read=examples/files", "examples/\(file)"],
                                          environment: ["ONBOARD_PROFILE": ""])
             #expect(served.status == 0, "\(file) over loopback: \(served)")
             #expect(Self.normalized(served.stdout) == Self.normalized(embedded.stdout), "\(file): the backends disagree")

@@ -23,7 +23,7 @@ struct FlowFixture {
         let emulator = self.emulator
         host = FlowHost.emulator(transport: InProcessTransport { await emulator.handle($0) }, key: Fixtures.defaultAPIKey,
                                  advancing: true, description: BackendDescription(kind: .embeddedEmulator, location: "in memory"),
-                                 files: FileAccess(root: folder))
+                                 files: try FileAccess(root: folder, read: ["."], write: ["."]))
     }
 
     /// A fresh folder holding a copy of examples/files/.

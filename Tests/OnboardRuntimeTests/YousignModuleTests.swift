@@ -159,7 +159,7 @@ struct YousignModuleTests {
             ("yousign.workflow_sessions.create('x')", "flow.lua:1: bad argument #1 to 'yousign.workflow_sessions.create' (table expected, got string) (usage: yousign.workflow_sessions.create({...}))"),
             ("yousign.signature_requests.get('a/b')", "flow.lua:1: signature_requests.get: signature_request_id must be an id, got 'a/b'"),
             ("yousign.signature_requests.create{ name = function() end }", "flow.lua:1: yousign.signature_requests.create: the body cannot be sent as JSON: cannot encode a function value at $.name"),
-            ("yousign.verifications.identity_documents.create{ file = '../secret.pdf' }", "flow.lua:1: yousign.verifications.identity_documents.create: file: '../secret.pdf' leads outside the current folder"),
+            ("yousign.verifications.identity_documents.create{ file = '../secret.pdf' }", "flow.lua:1: yousign.verifications.identity_documents.create: file: '../secret.pdf': paths may not contain '..'; name the file from the current folder"),
             ("yousign.verifications.identity_documents.create{ file = 'missing.pdf' }", "flow.lua:1: yousign.verifications.identity_documents.create: file: 'missing.pdf': no such file"),
         ]
         for (code, message) in cases {

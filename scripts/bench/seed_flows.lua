@@ -1,6 +1,6 @@
 -- The seed guide's flow N times (default 20), quietly: templates, session, identity document,
 -- signature request with a document, signer and field, activate, sign, final session.
---   onboard run --ephemeral scripts/bench/seed_flows.lua 50     (from the repository root)
+--   onboard run --ephemeral --allow-read=examples/files scripts/bench/seed_flows.lua 50   (from the repository root)
 local n = tonumber((...)) or 20
 local files = "examples/files/"
 local template

@@ -17,8 +17,16 @@ import Foundation
 /// state = ".onboard/demo.sqlite"       # the embedded emulator, in its own file
 /// ```
 public struct OnboardConfig: Sendable, Equatable {
+    /// Grants a profile gives every run that uses it (`[profiles.NAME.permissions]`).
+    public struct Permissions: Sendable, Equatable {
+        public var read: [String] = []
+        public var write: [String] = []
+        public var env: [String] = []
+    }
+
     public struct Profile: Sendable, Equatable {
         public var name: String
+        public var permissions = Permissions()
         public var baseURL: String?
         public var emulatorURL: String?
         public var apiKeyEnv: String?
@@ -41,7 +49,8 @@ public struct OnboardConfig: Sendable, Equatable {
         public let description: String
     }
 
-    static let profileKeys: Set<String> = ["base_url", "emulator", "api_key_env", "state", "ephemeral", "description"]
+    static let profileKeys: Set<String> = ["base_url", "emulator", "api_key_env", "state", "ephemeral", "description", "permissions"]
+    static let permissionKeys: Set<String> = ["read", "write", "env"]
 
     /// Reads `path`; a missing file is an empty configuration unless `required`.
     public static func load(path: String, required: Bool = false) throws(Failure) -> OnboardConfig {
@@ -84,6 +93,29 @@ public struct OnboardConfig: Sendable, Equatable {
         for (key, value) in fields {
             guard profileKeys.contains(key) else {
                 throw Failure(description: "\(path): profiles.\(name): unknown key '\(key)' (known: \(profileKeys.sorted().joined(separator: ", ")))")
+            }
+            if key == "permissions" {
+                guard case .table(let grants) = value else {
+                    throw Failure(description: "\(path): profiles.\(name).permissions must be a table ([profiles.\(name).permissions])")
+                }
+                for (kind, list) in grants {
+                    guard permissionKeys.contains(kind), case .array(let items) = list else {
+                        throw Failure(description: "\(path): profiles.\(name).permissions: expected read, write or env = [\"...\"], got '\(kind)'")
+                    }
+                    var strings: [String] = []
+                    for item in items {
+                        guard case .string(let s) = item else {
+                            throw Failure(description: "\(path): profiles.\(name).permissions.\(kind) must list strings")
+                        }
+                        strings.append(s)
+                    }
+                    switch kind {
+                    case "read": p.permissions.read = strings
+                    case "write": p.permissions.write = strings
+                    default: p.permissions.env = strings
+                    }
+                }
+                continue
             }
             if key == "ephemeral" {
                 guard case .bool(let b) = value else { throw Failure(description: "\(path): profiles.\(name).ephemeral must be true or false") }
