@@ -8,7 +8,7 @@ import YousignAPI
 ///
 /// The Lua thread calls it synchronously; the async client runs on Swift's pool while the Lua
 /// thread (a dedicated thread, see `LuaThread`) waits.
-public final class FlowHost: Sendable {
+public final class FlowHost: FlowEffects {
     /// What the flow talks to, for messages and `.backend`.
     public let backend: BackendDescription
     let client: YousignClient
@@ -40,26 +40,63 @@ public final class FlowHost: Sendable {
         return FlowHost(backend: description, client: client, control: control, clock: clock, files: files, env: env)
     }
 
-    /// One API call.
-    public func api(_ call: APICall) -> Result<APIResult, YousignError> {
-        blocking { [client] () async -> Result<APIResult, YousignError> in
-            do throws(YousignError) { return .success(try await client.send(call)) } catch { return .failure(error) }
-        }
-    }
+    public var backendSummary: String { backend.summary }
 
     /// Whether the backend is an emulator with a control surface.
     public var hasEmulator: Bool { control != nil }
 
-    /// One control-surface call (`sign`, `advance`...); fails when the backend is no emulator.
-    public func emulator(_ action: @escaping @Sendable (EmulatorControl) async throws(YousignError) -> APIResult) -> Result<APIResult, YousignError> {
+    public func perform(_ flowCall: FlowCall) -> Result<FlowResult, FlowFailure> {
+        var call = flowCall.call
+        if !flowCall.pendingFiles.isEmpty {
+            guard case .multipart(let fields, var parts) = call.body else {
+                return .failure(.message("files given to an operation that takes no multipart body"))
+            }
+            for file in flowCall.pendingFiles {
+                do {
+                    parts.append(FilePart(field: file.field, filename: file.filename, contentType: file.contentType,
+                                          content: try files.read(file.path)))
+                } catch {
+                    return .failure(.message("\(file.field): \(error.description)"))
+                }
+            }
+            parts.sort { $0.field < $1.field }
+            call.body = .multipart(fields: fields, files: parts)
+        }
+        let sent = blocking { [client, call] () async -> Result<APIResult, YousignError> in
+            do throws(YousignError) { return .success(try await client.send(call)) } catch { return .failure(error) }
+        }
+        switch sent {
+        case .failure(let error): return .failure(.api(error))
+        case .success(.json(let bytes)): return .success(.json(bytes))
+        case .success(.empty): return .success(.empty)
+        case .success(.binary(let bytes, _)):
+            guard let saveTo = flowCall.saveTo else { return .success(.bytes(bytes)) }
+            do { try files.write(bytes, to: saveTo) } catch {
+                return .failure(.message("cannot save the download: \(error.description)"))
+            }
+            return .success(.saved(saveTo))
+        }
+    }
+
+    public func control(_ action: ControlAction) -> Result<FlowResult, FlowFailure> {
         guard let control else {
-            return .failure(YousignError(status: nil, type: "emulator.unavailable",
-                                         detail: "the backend (\(backend.summary)) is not an emulator; `emulator` works on the embedded emulator and with --emulator URL",
-                                         method: "POST", path: "/_emulator"))
+            return .failure(.api(YousignError(status: nil, type: "emulator.unavailable",
+                                              detail: "the backend (\(backend.summary)) is not an emulator; `emulator` works on the embedded emulator and with --emulator URL",
+                                              method: "POST", path: "/_emulator")))
         }
-        return blocking { () async -> Result<APIResult, YousignError> in
-            do throws(YousignError) { return .success(try await action(control)) } catch { return .failure(error) }
+        let outcome = blocking { () async -> Result<APIResult, YousignError> in
+            do throws(YousignError) { return .success(try await action.run(on: control)) } catch { return .failure(error) }
         }
+        switch outcome {
+        case .failure(let error): return .failure(.api(error))
+        case .success(.json(let bytes)): return .success(.json(bytes))
+        case .success(.empty): return .success(.empty)
+        case .success(.binary(let bytes, _)): return .success(.bytes(bytes))
+        }
+    }
+
+    public func env(_ name: String) -> Result<String?, FlowFailure> {
+        do { return .success(try env.get(name)) } catch { return .failure(.message(error.description)) }
     }
 
     /// The flow's clock in Unix seconds: the emulator's clock on an emulator, else the wall clock.

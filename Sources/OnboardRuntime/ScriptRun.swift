@@ -19,13 +19,13 @@ public struct ScriptRun {
     public var stdlibFolder: String?
     public var output: (UnsafeRawBufferPointer) -> Void
     /// The backend the `yousign` module talks to; without one, scripts get no `yousign`.
-    public var host: FlowHost?
+    public var host: (any FlowEffects)?
 
     public init(
         preludes: [ScriptSource] = [], script: ScriptSource?, arguments: [String] = [],
         interpreterArguments: [String] = ["onboard", "run"], scriptName: String? = nil,
         limits: LuaLimits = .defaults, stdlibFolder: String? = StdlibLocator.find(),
-        output: @escaping (UnsafeRawBufferPointer) -> Void = LuaState.standardOutput, host: FlowHost? = nil
+        output: @escaping (UnsafeRawBufferPointer) -> Void = LuaState.standardOutput, host: (any FlowEffects)? = nil
     ) {
         self.host = host
         self.preludes = preludes
@@ -58,7 +58,7 @@ public struct ScriptRun {
         let searcher = ModuleSearcher(scriptFolder: script?.folder ?? ".", stdlibFolder: stdlibFolder)
         try state.setModuleSearcher(notFound: searcher.notFoundMessage) { try searcher.find($0) }
         if let host {
-            try EnvModule.install(in: state, env: host.env)
+            try EnvModule.install(in: state, host: host)
             try YousignModule.install(in: state, host: host, stdlibFolder: stdlibFolder)
         }
         try state.setGlobal("arg", .table(argTable()))

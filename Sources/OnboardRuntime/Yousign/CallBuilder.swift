@@ -3,12 +3,6 @@ import LuaKit
 import YousignAPI
 import YousignWire
 
-/// A call with where its binary result goes (`{ to = "out.pdf" }`).
-struct PreparedCall {
-    var call: APICall
-    var saveTo: String?
-}
-
 /// Turns the Lua arguments of an operation (path arguments, then one table) into an `APICall`:
 /// the table is the JSON body for operations with a body (multipart when a file is given to
 /// an operation that takes one), the query otherwise.
@@ -19,11 +13,10 @@ struct CallBuilder {
 
     let args: LuaArguments
     let operation: Operation
-    let files: FileAccess
 
     var name: String { "yousign." + operation.luaName }
 
-    func build() throws -> PreparedCall {
+    func build() throws -> FlowCall {
         let pathCount = operation.pathParameters.count
         var pathArguments: [String] = []
         for (i, parameter) in operation.pathParameters.enumerated() {
@@ -56,11 +49,12 @@ struct CallBuilder {
         let takesBody = !operation.bodyTypes.isEmpty && operation.bodyTypes != [.none]
         var body = RequestBody.none
         var query: [QueryItem] = []
+        var pending: [PendingFile] = []
         if takesBody {
             let multipart = operation.bodyTypes.contains(.multipart)
             let json = operation.bodyTypes.contains(.json)
             if multipart, let table = params, !json || hasFiles(table) {
-                body = try multipartBody(table)
+                (body, pending) = try multipartBody(table)
             } else if json {
                 if params != nil, saveTo == nil {
                     do { body = .json(try LuaJSON.encodeArgument(args, paramsIndex)) } catch {
@@ -72,7 +66,7 @@ struct CallBuilder {
                     body = .json(Array("{}".utf8))
                 }
             } else if let table = params {
-                body = try multipartBody(table)
+                (body, pending) = try multipartBody(table)
             }
         } else if let table = params {
             query = try Self.query(table, name)
@@ -81,7 +75,7 @@ struct CallBuilder {
         do { call = try operation.call(pathArguments: pathArguments, query: query, body: body) } catch {
             throw Failure(message: error.description)
         }
-        return PreparedCall(call: call, saveTo: saveTo)
+        return FlowCall(call: call, pendingFiles: pending, saveTo: saveTo)
     }
 
     /// `(usage: yousign.x.get(signature_request_id, params))`, for argument errors.
@@ -107,53 +101,61 @@ struct CallBuilder {
         }
     }
 
-    func multipartBody(_ table: LuaTable) throws -> RequestBody {
+    /// The multipart body: fields with bracket keys, files given as bytes, and files named by
+    /// path (read later by the host, under its grants).
+    func multipartBody(_ table: LuaTable) throws -> (RequestBody, [PendingFile]) {
         var rest = table
         var parts: [FilePart] = []
+        var pending: [PendingFile] = []
         for (key, value) in table.fields {
             guard case .string(let k) = key, isFile(field: k.lossyText, value) else { continue }
-            parts.append(try file(field: k.lossyText, value))
+            switch try file(field: k.lossyText, value) {
+            case .inline(let part): parts.append(part)
+            case .path(let file): pending.append(file)
+            }
             rest.fields[key] = nil
         }
         parts.sort { $0.field < $1.field }
+        pending.sort { $0.field < $1.field }
         let fields = Multipart.fields(try Self.json(.table(rest), name, at: "$"))
-        return .multipart(fields: fields, files: parts)
+        return (.multipart(fields: fields, files: parts), pending)
     }
 
-    /// A file field: a path (the server sees its base name) or
-    /// `{ name =, content =, content_type = }` or `{ path =, name = }`.
-    func file(field: String, _ value: LuaValue) throws -> FilePart {
-        do {
-            switch value {
-            case .string(let path):
-                let p = path.lossyText
-                return FilePart(field: field, filename: FileAccess.baseName(p), content: try files.read(p))
-            case .table(let t):
-                let contentType: String? = if case .string(let s) = t["content_type"] { s.lossyText } else { nil }
-                if case .string(let content) = t["content"] {
-                    guard case .string(let fileName) = t["name"] else {
-                        throw Failure(message: "\(name): file field '\(field)' needs a name (the name the server sees) with its content")
-                    }
-                    return FilePart(field: field, filename: fileName.lossyText, contentType: contentType, content: content.bytes)
+    enum FileValue {
+        case inline(FilePart)
+        case path(PendingFile)
+    }
+
+    /// A file field: a path (the server sees its base name), `{ path =, name = }`, or
+    /// `{ name =, content =, content_type = }`.
+    func file(field: String, _ value: LuaValue) throws -> FileValue {
+        switch value {
+        case .string(let path):
+            let p = path.lossyText
+            return .path(PendingFile(field: field, path: p, filename: FileAccess.baseName(p), contentType: nil))
+        case .table(let t):
+            let contentType: String? = if case .string(let s) = t["content_type"] { s.lossyText } else { nil }
+            if case .string(let content) = t["content"] {
+                guard case .string(let fileName) = t["name"] else {
+                    throw Failure(message: "\(name): file field '\(field)' needs a name (the name the server sees) with its content")
                 }
-                if case .string(let path) = t["path"] {
-                    let p = path.lossyText
-                    let fileName: String = if case .string(let n) = t["name"] { n.lossyText } else { FileAccess.baseName(p) }
-                    return FilePart(field: field, filename: fileName, contentType: contentType, content: try files.read(p))
-                }
-                throw Failure(message: "\(name): file field '\(field)' must be a path or { name = ..., content = ... }")
-            default:
-                throw Failure(message: "\(name): file field '\(field)' must be a path or { name = ..., content = ... }")
+                return .inline(FilePart(field: field, filename: fileName.lossyText, contentType: contentType, content: content.bytes))
             }
-        } catch let denied as FileAccess.Denied {
-            throw Failure(message: "\(name): \(field): \(denied.description)")
+            if case .string(let path) = t["path"] {
+                let p = path.lossyText
+                let fileName: String = if case .string(let n) = t["name"] { n.lossyText } else { FileAccess.baseName(p) }
+                return .path(PendingFile(field: field, path: p, filename: fileName, contentType: contentType))
+            }
+            throw Failure(message: "\(name): file field '\(field)' must be a path or { name = ..., content = ... }")
+        default:
+            throw Failure(message: "\(name): file field '\(field)' must be a path or { name = ..., content = ... }")
         }
     }
 
     // MARK: raw requests
 
     /// host.request(method, path, query, body): `yousign.request{...}`.
-    static func raw(_ args: LuaArguments, files: FileAccess) throws -> PreparedCall {
+    static func raw(_ args: LuaArguments) throws -> FlowCall {
         let name = "yousign.request"
         guard args.type(0) == "string", args.type(1) == "string" else {
             throw Failure(message: "\(name): give { method = \"GET\", path = \"/workflow_sessions\", query = {...}, body = {...} }")
@@ -182,7 +184,7 @@ struct CallBuilder {
         } else if args.type(3) == "string" {
             body = .json(try args.bytes(3))
         }
-        return PreparedCall(call: APICall(method: method, path: path, query: query, body: body), saveTo: saveTo)
+        return FlowCall(call: APICall(method: method, path: path, query: query, body: body), saveTo: saveTo)
     }
 
     // MARK: values

@@ -7,13 +7,13 @@ import LuaKit
 /// local region = env.get("ACME_REGION")   -- nil when granted but not set
 /// ```
 public enum EnvModule {
-    public static func install(in state: LuaState, env: EnvAccess) throws(LuaError) {
+    public static func install(in state: LuaState, host: any FlowEffects) throws(LuaError) {
         let get = LuaHostFunction { args in
             guard args.type(0) == "string" else { throw args.bad(0, "variable name") }
-            do {
-                return [try env.get(try args.string(0)).map { .string(LuaString($0)) } ?? .nil]
-            } catch let denied as EnvAccess.Denied {
-                throw LuaError(status: .runtime, message: denied.description)
+            switch host.env(try args.string(0)) {
+            case .success(let value): return [value.map { .string(LuaString($0)) } ?? .nil]
+            case .failure(.message(let message)): throw LuaError(status: .runtime, message: message)
+            case .failure(.api(let error)): throw LuaError(status: .runtime, message: error.description)
             }
         }
         try state.preload("env", ["get": .hostFunction(get)])

@@ -14,7 +14,7 @@ import YousignAPI
 public enum YousignModule {
     /// Installs `yousign` (and `emulator` when the backend is one) as preloaded modules and
     /// globals, and routes `os.time`, `os.date` and `math.random`'s seed through `host`.
-    public static func install(in state: LuaState, host: FlowHost, stdlibFolder: String?) throws(LuaError) {
+    public static func install(in state: LuaState, host: any FlowEffects, stdlibFolder: String?) throws(LuaError) {
         guard let stdlibFolder, let source = FileManager.default.contents(atPath: stdlibFolder + "/yousign.lua") else {
             throw LuaError(status: .runtime, message: "the yousign module's Lua side (stdlib/yousign.lua) was not found; set ONBOARD_STDLIB to the stdlib folder")
         }
@@ -29,7 +29,7 @@ public enum YousignModule {
     }
 
     /// The host functions stdlib/yousign.lua receives.
-    static func hostTable(_ host: FlowHost) -> LuaTable {
+    static func hostTable(_ host: any FlowEffects) -> LuaTable {
         var operations = LuaTable()
         for (i, op) in Operation.all.enumerated() {
             operations.array.append(.table([
@@ -52,7 +52,7 @@ public enum YousignModule {
                 host.sleep(seconds: seconds)
                 return 0
             }),
-            "backend": .string(LuaString(host.backend.summary)),
+            "backend": .string(LuaString(host.backendSummary)),
         ]
         if host.hasEmulator {
             table["control"] = .hostFunction(.pushing { args in try control(args, host) })
@@ -61,32 +61,31 @@ public enum YousignModule {
     }
 
     /// host.call(index, path arguments..., [params]) → true, result | false, error
-    static func call(_ args: LuaArguments, _ host: FlowHost) throws -> Int {
+    static func call(_ args: LuaArguments, _ host: any FlowEffects) throws -> Int {
         let index = Int(try args.integer(0))
         guard Operation.all.indices.contains(index) else { throw args.bad(0, "operation index") }
-        let operation = Operation.all[index]
-        let prepared: PreparedCall
+        let flowCall: FlowCall
         do {
-            prepared = try CallBuilder(args: args, operation: operation, files: host.files).build()
+            flowCall = try CallBuilder(args: args, operation: Operation.all[index]).build()
         } catch let error as CallBuilder.Failure {
             return fail(args, error.message)
         }
-        return push(host.api(prepared.call), prepared.saveTo, args, host)
+        return push(host.perform(flowCall), args, name: "yousign." + Operation.all[index].luaName)
     }
 
     /// host.request(method, path, query, body) → true, result | false, error
-    static func request(_ args: LuaArguments, _ host: FlowHost) throws -> Int {
-        let prepared: PreparedCall
+    static func request(_ args: LuaArguments, _ host: any FlowEffects) throws -> Int {
+        let flowCall: FlowCall
         do {
-            prepared = try CallBuilder.raw(args, files: host.files)
+            flowCall = try CallBuilder.raw(args)
         } catch let error as CallBuilder.Failure {
             return fail(args, error.message)
         }
-        return push(host.api(prepared.call), prepared.saveTo, args, host)
+        return push(host.perform(flowCall), args, name: "yousign.request")
     }
 
-    /// Pushes `true, result` or `false, error table`.
-    static func push(_ outcome: Result<APIResult, YousignError>, _ saveTo: String?, _ args: LuaArguments, _ host: FlowHost) -> Int {
+    /// Pushes `true, result` or `false, error` (a table for API errors, a message otherwise).
+    static func push(_ outcome: Result<FlowResult, FlowFailure>, _ args: LuaArguments, name: String) -> Int {
         do {
             switch outcome {
             case .success(.json(let bytes)):
@@ -96,22 +95,21 @@ public enum YousignModule {
                 args.push(boolean: true)
                 args.push(boolean: true)
                 return 2
-            case .success(.binary(let bytes, _)):
+            case .success(.bytes(let bytes)):
                 args.push(boolean: true)
-                if let saveTo {
-                    try host.files.write(bytes, to: saveTo)
-                    try args.push(.string(LuaString(saveTo)))
-                } else {
-                    try args.push(.string(LuaString(bytes)))
-                }
+                try args.push(.string(LuaString(bytes)))
                 return 2
-            case .failure(let error):
+            case .success(.saved(let path)):
+                args.push(boolean: true)
+                try args.push(.string(LuaString(path)))
+                return 2
+            case .failure(.api(let error)):
                 args.push(boolean: false)
                 try args.push(.table(errorTable(error)))
                 return 2
+            case .failure(.message(let message)):
+                return fail(args, "\(name): \(message)")
             }
-        } catch let error as FileAccess.Denied {
-            return fail(args, "cannot save the download: \(error.description)")
         } catch let error as LuaError {
             return fail(args, error.message)
         } catch {

@@ -1,0 +1,108 @@
+import YousignAPI
+
+/// Everything a flow does outside its Lua state, as one interface: the in-process `FlowHost`
+/// performs the effects itself; the worker process's `RemoteEffects` asks its parent to. Every
+/// value that crosses it is plain data, so it can cross a pipe, and a run journal can record and
+/// replay it.
+public protocol FlowEffects: AnyObject, Sendable {
+    /// Which backend, in words (`embedded emulator (.onboard/emulator.sqlite)`); never a key.
+    var backendSummary: String { get }
+    /// Whether `emulator` exists.
+    var hasEmulator: Bool { get }
+    /// One API call: files named by path are read under the read grants, a download named by
+    /// `saveTo` is written under the write grants.
+    func perform(_ call: FlowCall) -> Result<FlowResult, FlowFailure>
+    /// One action of the emulator's control surface.
+    func control(_ action: ControlAction) -> Result<FlowResult, FlowFailure>
+    /// The flow's clock, Unix seconds.
+    func now() -> Double
+    func sleep(seconds: Double)
+    /// The seed of the script's `math.random`.
+    func randomSeed() -> Int64
+    /// `env.get(name)`: the value if granted (nil when unset).
+    func env(_ name: String) -> Result<String?, FlowFailure>
+}
+
+/// An API call as a flow makes it.
+public struct FlowCall: Sendable, Equatable {
+    /// The request; multipart files given as bytes are in it already.
+    public var call: APICall
+    /// Files named by path, read by the host under its grants and added to the multipart body.
+    public var pendingFiles: [PendingFile]
+    /// Where a binary result goes (`{ to = "out.pdf" }`).
+    public var saveTo: String?
+
+    public init(call: APICall, pendingFiles: [PendingFile] = [], saveTo: String? = nil) {
+        self.call = call
+        self.pendingFiles = pendingFiles
+        self.saveTo = saveTo
+    }
+}
+
+/// A file field whose content is still a path.
+public struct PendingFile: Sendable, Equatable {
+    public var field: String
+    public var path: String
+    /// The name the server sees (the path's base name unless renamed).
+    public var filename: String
+    public var contentType: String?
+
+    public init(field: String, path: String, filename: String, contentType: String?) {
+        self.field = field
+        self.path = path
+        self.filename = filename
+        self.contentType = contentType
+    }
+}
+
+/// What a call brought back.
+public enum FlowResult: Sendable, Equatable {
+    case json([UInt8])
+    case empty
+    case bytes([UInt8])
+    /// A download written where `saveTo` said.
+    case saved(String)
+}
+
+/// Why a call failed: an API error (a table in Lua), or a refusal before anything was sent (a
+/// permission, a file, an argument: a message).
+public enum FlowFailure: Error, Sendable, Equatable {
+    case api(YousignError)
+    case message(String)
+}
+
+extension YousignError: Equatable {
+    public static func == (a: YousignError, b: YousignError) -> Bool {
+        a.status == b.status && a.type == b.type && a.detail == b.detail && a.invalidParams == b.invalidParams
+            && a.method == b.method && a.path == b.path && a.retryAfter == b.retryAfter
+    }
+}
+
+/// The emulator's control surface, as data.
+public enum ControlAction: Sendable, Equatable {
+    case sign(signatureRequest: String, signer: String)
+    case decline(signatureRequest: String, signer: String, reason: String?)
+    case approve(signatureRequest: String, approver: String)
+    case reject(signatureRequest: String, approver: String, reason: String?)
+    case complete(verificationType: String, id: String, status: String, statusCodes: [String]?)
+    case advance(seconds: Double)
+    case reset
+    case deliveries
+    case clock
+
+    /// Runs it on a control client.
+    func run(on c: EmulatorControl) async throws(YousignError) -> APIResult {
+        switch self {
+        case .sign(let sr, let signer): try await c.sign(signatureRequest: sr, signer: signer)
+        case .decline(let sr, let signer, let reason): try await c.decline(signatureRequest: sr, signer: signer, reason: reason)
+        case .approve(let sr, let approver): try await c.approve(signatureRequest: sr, approver: approver)
+        case .reject(let sr, let approver, let reason): try await c.reject(signatureRequest: sr, approver: approver, reason: reason)
+        case .complete(let type, let id, let status, let codes):
+            try await c.complete(verificationType: type, id: id, status: status, statusCodes: codes)
+        case .advance(let seconds): try await c.advance(seconds: seconds)
+        case .reset: try await c.reset()
+        case .deliveries: try await c.deliveries()
+        case .clock: try await c.send("GET", "/clock")
+        }
+    }
+}
