@@ -6,6 +6,10 @@ public struct YousignError: Error, Sendable, CustomStringConvertible {
     public struct InvalidParam: Sendable, Equatable {
         public var name: String
         public var reason: String
+        public init(name: String, reason: String) {
+            self.name = name
+            self.reason = reason
+        }
     }
 
     /// The HTTP status, nil when no response came.

@@ -24,6 +24,21 @@ public struct HTTPWebhookSender: WebhookSender {
     }()
 
     public func send(url: String, headers: [(String, String)], body: [UInt8], timeout: TimeInterval) async throws -> Int {
+        // the library's deadline bounds each request; a timer of our own bounds the whole
+        // exchange, redirects and a slow first connection included
+        try await withThrowingTaskGroup(of: Int?.self) { group in
+            group.addTask { try await exchange(url: url, headers: headers, body: body, timeout: timeout) }
+            group.addTask {
+                try? await Task.sleep(nanoseconds: UInt64(max(0.001, timeout) * 1e9))
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let status = first else { throw WebhookDeliveryError.timeout }
+            return status
+        }
+    }
+
+    private func exchange(url: String, headers: [(String, String)], body: [UInt8], timeout: TimeInterval) async throws -> Int {
         let deadline = NIODeadline.now() + .nanoseconds(Int64(max(0.001, timeout) * 1e9))
         var target = try Self.endpoint(url)
         var redirects = 0

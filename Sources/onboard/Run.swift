@@ -37,6 +37,23 @@ struct Run: ParsableCommand {
     @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("Arguments for the script.", valueName: "args"))
     var arguments: [String] = []
 
+    @Flag(help: "Run the script in this process instead of a worker process (no process boundary: for debugging and measuring).")
+    var noWorker = false
+
+    /// Prints a failed run's report and returns its exit status.
+    static func report(_ result: Result<Void, any Error>, limits: LuaLimits) -> Int32 {
+        switch result {
+        case .success: return ExitStatus.success
+        case .failure(let error as LuaError):
+            Diagnostics.error(ErrorReport(error, limits: limits).text)
+            if case .limit = error.status { return ExitStatus.limit }
+            return ExitStatus.scriptError
+        case .failure(let error):
+            Diagnostics.error("\(error)")
+            return ExitStatus.scriptError
+        }
+    }
+
     func validate() throws {
         if file == nil && execute.isEmpty {
             throw ValidationError("name a script to run (or - for standard input), or give code with -e")
@@ -67,17 +84,20 @@ struct Run: ParsableCommand {
         let run = ScriptRun(
             preludes: execute.map(ScriptSource.commandLine), script: script, arguments: arguments,
             interpreterArguments: ["onboard"] + before, scriptName: file, limits: limits, host: host)
-        let status: Int32 = try LuaThread.run {
-            do {
-                try run.execute()
-                return ExitStatus.success
-            } catch let error as LuaError {
-                Diagnostics.error(ErrorReport(error, limits: limits).text)
-                if case .limit = error.status { return ExitStatus.limit }
-                return ExitStatus.scriptError
-            } catch {
-                Diagnostics.error("\(error)")
-                return ExitStatus.scriptError
+        let status: Int32
+        if noWorker {
+            status = try LuaThread.run { Self.report(Result { try run.execute() }.map { _ in () }, limits: limits) }
+        } else {
+            let outcome = WorkerSupervisor().execute(run, effects: host, output: TerminalOutput.write)
+            switch outcome {
+            case .finished(nil): status = ExitStatus.success
+            case .finished(let error?): status = Self.report(.failure(error), limits: limits)
+            case .killedAtDeadline:
+                Diagnostics.error("\(file ?? "(command line)"): time limit exceeded (--time-limit \(limits.display(.time))): the script was stuck in a call that cannot be interrupted, and its worker process was killed")
+                status = ExitStatus.limit
+            case .crashed(let why):
+                Diagnostics.error("\(file ?? "(command line)"): the script crashed the Lua VM in its worker process; nothing else was affected (\(why))")
+                status = ExitStatus.scriptError
             }
         }
         if status != ExitStatus.success { throw ExitCode(status) }

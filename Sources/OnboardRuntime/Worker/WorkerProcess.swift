@@ -1,0 +1,71 @@
+import Foundation
+import JSONCodec
+import LuaKit
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The worker: a process of the same binary (`onboard worker`, hidden) that runs one script and
+/// nothing else. It starts with no environment, closes what it does not need, limits itself
+/// (address space, CPU, open files, no core dumps), reads its orders on standard input and
+/// answers on standard output (`WorkerWire` frames); every effect is a request to the parent.
+public enum WorkerProcess {
+    /// Runs the worker's protocol and exits.
+    public static func main() -> Never {
+        let input: Int32 = 0, output: Int32 = 1
+        guard let (header, blob) = try? WorkerWire.read(input), header["op"]?.stringValue == "start",
+              let start = try? WorkerStart.decode(header, blob) else {
+            FileHandle.standardError.write(Data("onboard worker: no start message (this command is run by onboard itself)\n".utf8))
+            exit(2)
+        }
+        applyResourceLimits(start.limits)
+        let effects = RemoteEffects(backendSummary: start.backendSummary, hasEmulator: start.hasEmulator, input: input, output: output)
+        let run = ScriptRun(
+            preludes: start.preludes, script: start.script, arguments: start.arguments,
+            interpreterArguments: start.interpreterArguments, scriptName: start.scriptName, limits: start.limits,
+            stdlibFolder: start.stdlibFolder, output: { effects.write($0) }, host: effects)
+        var done: [String: JSONValue] = ["op": "done"]
+        do {
+            try LuaThread.run { try run.execute() }
+            done["status"] = "ok"
+        } catch let error as LuaError {
+            done["status"] = "error"
+            done["message"] = .string(error.message)
+            if let traceback = error.traceback { done["traceback"] = .string(traceback) }
+            if let location = error.location {
+                done["source"] = .string(location.source)
+                done["line"] = .integer(Int64(location.line))
+            }
+            done["kind"] = switch error.status {
+            case .runtime: "runtime"
+            case .syntax: "syntax"
+            case .memory: "memory"
+            case .errorHandler: "error_handler"
+            case .limit(let kind): .string("limit:" + kind.rawValue)
+            }
+        } catch {
+            done["status"] = "error"
+            done["kind"] = "runtime"
+            done["message"] = .string("\(error)")
+        }
+        effects.finish(.object(done))
+        exit(0)
+    }
+
+    /// Backstops for what the in-VM limits cannot see: address space (the memory cap plus room
+    /// for the runtime), CPU seconds (the time limit plus slack), a few open files, no core dump.
+    static func applyResourceLimits(_ limits: LuaLimits) {
+        func set(_ resource: Int32, _ value: UInt64) {
+            var limit = rlimit(rlim_cur: rlim_t(value), rlim_max: rlim_t(value))
+            _ = setrlimit(__rlimit_resource_t(UInt32(resource)), &limit)
+        }
+        set(Int32(RLIMIT_CORE.rawValue), 0)
+        set(Int32(RLIMIT_NOFILE.rawValue), 32)
+        let memory = UInt64(limits.memory ?? (1 << 30))
+        set(Int32(RLIMIT_AS.rawValue), memory + (3 << 30))
+        if let time = limits.time {
+            set(Int32(RLIMIT_CPU.rawValue), UInt64(time.components.seconds) * 2 + 5)
+        }
+    }
+}

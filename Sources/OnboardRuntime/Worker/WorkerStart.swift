@@ -1,0 +1,62 @@
+import JSONCodec
+import LuaKit
+
+/// What the parent tells a worker to run: the `ScriptRun` minus its effects, which stay in the
+/// parent.
+struct WorkerStart {
+    var preludes: [ScriptSource]
+    var script: ScriptSource?
+    var arguments: [String]
+    var interpreterArguments: [String]
+    var scriptName: String?
+    var limits: LuaLimits
+    var stdlibFolder: String?
+    var backendSummary: String
+    var hasEmulator: Bool
+
+    func encode() -> (JSONValue, [UInt8]) {
+        var blob: [UInt8] = []
+        func source(_ s: ScriptSource) -> JSONValue {
+            blob += s.bytes
+            return ["chunk": .string(s.chunkName), "folder": .string(s.folder), "length": .integer(Int64(s.bytes.count))]
+        }
+        var header: [String: JSONValue] = [
+            "op": "start",
+            "preludes": .array(preludes.map(source)),
+            "arguments": .array(arguments.map { .string($0) }),
+            "interpreter_arguments": .array(interpreterArguments.map { .string($0) }),
+            "backend": .string(backendSummary), "has_emulator": .bool(hasEmulator),
+            "limits": .object([
+                "memory": limits.memory.map { .integer(Int64($0)) } ?? .null,
+                "instructions": limits.instructions.map { .integer(Int64(clamping: $0)) } ?? .null,
+                "time_ns": limits.time.map { .integer(Int64(clamping: $0.components.seconds) * 1_000_000_000 + $0.components.attoseconds / 1_000_000_000) } ?? .null,
+                "output": limits.output.map { .integer(Int64($0)) } ?? .null,
+            ]),
+        ]
+        if let script { header["script"] = source(script) }
+        if let scriptName { header["script_name"] = .string(scriptName) }
+        if let stdlibFolder { header["stdlib"] = .string(stdlibFolder) }
+        return (.object(header), blob)
+    }
+
+    static func decode(_ h: JSONValue, _ blob: [UInt8]) throws(WorkerWire.Failure) -> WorkerStart {
+        var offset = 0
+        func source(_ v: JSONValue) throws(WorkerWire.Failure) -> ScriptSource {
+            guard let chunk = v["chunk"]?.stringValue, let folder = v["folder"]?.stringValue, let length = v["length"]?.intValue,
+                  length >= 0, offset + Int(length) <= blob.count else { throw WorkerMessages.bad("start") }
+            defer { offset += Int(length) }
+            return ScriptSource(bytes: Array(blob[offset..<offset + Int(length)]), chunkName: chunk, folder: folder)
+        }
+        let preludes = try (h["preludes"]?.arrayValue ?? []).map { v throws(WorkerWire.Failure) in try source(v) }
+        let script = try h["script"].map { v throws(WorkerWire.Failure) in try source(v) }
+        let l = h["limits"]
+        let limits = LuaLimits(
+            memory: l?["memory"]?.intValue.map { Int($0) }, instructions: l?["instructions"]?.intValue.map { UInt64($0) },
+            time: l?["time_ns"]?.intValue.map { Duration.nanoseconds($0) }, output: l?["output"]?.intValue.map { Int($0) })
+        return WorkerStart(
+            preludes: preludes, script: script, arguments: (h["arguments"]?.arrayValue ?? []).compactMap(\.stringValue),
+            interpreterArguments: (h["interpreter_arguments"]?.arrayValue ?? []).compactMap(\.stringValue),
+            scriptName: h["script_name"]?.stringValue, limits: limits, stdlibFolder: h["stdlib"]?.stringValue,
+            backendSummary: h["backend"]?.stringValue ?? "", hasEmulator: h["has_emulator"]?.boolValue ?? false)
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+import JSONCodec
+import LuaKit
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The parent's side: starts a worker, serves its requests with the real effects (the key, the
+/// client, the files stay here), passes its output on, and kills it with SIGKILL when the time
+/// limit has passed by half a second, which stops even a C function no hook can interrupt
+/// (`("a"):rep(1000):find(".-.-.-b")`). A worker that crashes takes nothing else down.
+public struct WorkerSupervisor {
+    public enum Outcome: Equatable {
+        /// The script ran to its end (`error` nil) or failed with a Lua error.
+        case finished(LuaError?)
+        /// The time limit passed and the worker did not stop: it was killed.
+        case killedAtDeadline
+        /// The worker died on a signal or exited without finishing (a crash of the VM).
+        case crashed(String)
+    }
+
+    public var executable: String
+    public var arguments: [String]
+
+    /// `onboard worker` of this very binary.
+    public init(executable: String = WorkerSupervisor.currentExecutable, arguments: [String] = ["worker"]) {
+        self.executable = executable
+        self.arguments = arguments
+    }
+
+    public static var currentExecutable: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
+    /// Runs `run` (its script, arguments and limits) in a worker, with `effects` serving it.
+    public func execute(_ run: ScriptRun, effects: any FlowEffects, output: @escaping (UnsafeRawBufferPointer) -> Void) -> Outcome {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = [:]  // nothing of ours: no key, no profile
+        let toWorker = Pipe(), fromWorker = Pipe(), errors = Pipe()
+        process.standardInput = toWorker
+        process.standardOutput = fromWorker
+        process.standardError = errors
+        do { try process.run() } catch { return .crashed("cannot start the worker process: \(error)") }
+        let stderrText = DataCollector(errors.fileHandleForReading)
+        let writeFD = toWorker.fileHandleForWriting.fileDescriptor
+        let readFD = fromWorker.fileHandleForReading.fileDescriptor
+        signal(SIGPIPE, SIG_IGN)
+
+        // the deadline is watched by a thread of its own: Dispatch's global queues have as many
+        // threads as cores, and blocking reads elsewhere could hold the kill back
+        let killed = KillFlag()
+        let finishedRunning = DispatchSemaphore(value: 0)
+        if let time = run.limits.time {
+            let pid = process.processIdentifier
+            let grace = Double(time.components.seconds) + Double(time.components.attoseconds) / 1e18 + 0.5
+            let watcher = Thread {
+                if finishedRunning.wait(timeout: .now() + .nanoseconds(Int(min(grace, 1e9) * 1e9))) == .timedOut {
+                    killed.set()
+                    kill(pid, SIGKILL)
+                }
+            }
+            watcher.stackSize = 64 << 10
+            watcher.start()
+        }
+        defer { finishedRunning.signal() }
+
+        let start = WorkerStart(
+            preludes: run.preludes, script: run.script, arguments: run.arguments, interpreterArguments: run.interpreterArguments,
+            scriptName: run.scriptName, limits: run.limits, stdlibFolder: run.stdlibFolder,
+            backendSummary: effects.backendSummary, hasEmulator: effects.hasEmulator)
+        let (startHeader, startBlob) = start.encode()
+        var finished: LuaError?? = nil
+        var protocolError: String?
+        do {
+            try WorkerWire.write(writeFD, startHeader, startBlob)
+            while let (header, blob) = try WorkerWire.read(readFD) {
+                let op = header["op"]?.stringValue
+                if op == "out" {
+                    blob.withUnsafeBytes(output)
+                    continue
+                }
+                if op == "done" {
+                    finished = .some(Self.error(from: header))
+                    break
+                }
+                let (reply, replyBlob) = try serve(op, header, blob, effects)
+                try WorkerWire.write(writeFD, reply, replyBlob)
+            }
+        } catch {
+            protocolError = error.description
+        }
+        try? toWorker.fileHandleForWriting.close()
+        // a worker that stopped talking before `done` (garbage, an early exit) is ended here
+        let stoppedByUs = finished == nil && process.isRunning
+        if finished == nil { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        if let finished { return .finished(finished) }
+        if killed.isSet { return .killedAtDeadline }
+        let detail = stderrText.text().split(separator: "\n").suffix(3).joined(separator: " | ")
+        if process.terminationReason == .uncaughtSignal && !(stoppedByUs && process.terminationStatus == SIGKILL) {
+            let name = String(cString: strsignal(process.terminationStatus))
+            return .crashed("the worker process died on signal \(process.terminationStatus) (\(name))" + (detail.isEmpty ? "" : ": \(detail)"))
+        }
+        return .crashed("the worker process exited with status \(process.terminationStatus) before the script finished"
+                        + (protocolError.map { " (\($0))" } ?? "") + (detail.isEmpty ? "" : ": \(detail)"))
+    }
+
+    /// One request of the worker, answered with the parent's effects.
+    private func serve(_ op: String?, _ header: JSONValue, _ blob: [UInt8], _ effects: any FlowEffects) throws(WorkerWire.Failure) -> (JSONValue, [UInt8]) {
+        switch op {
+        case "perform": return WorkerMessages.encode(effects.perform(try WorkerMessages.decodeCall(header, blob)))
+        case "control": return WorkerMessages.encode(effects.control(try WorkerMessages.decodeAction(header)))
+        case "now": return (["value": .double(effects.now())], [])
+        case "sleep":
+            effects.sleep(seconds: max(0, header["seconds"]?.doubleValue ?? 0))
+            return ([:], [])
+        case "seed": return (["value": .integer(effects.randomSeed())], [])
+        case "env":
+            switch effects.env(header["name"]?.stringValue ?? "") {
+            case .success(let value): return (["ok": true, "value": value.map { .string($0) } ?? .null], [])
+            case .failure(.message(let m)): return (["ok": false, "message": .string(m)], [])
+            case .failure(.api(let e)): return (["ok": false, "message": .string(e.description)], [])
+            }
+        default: throw WorkerWire.Failure(description: "an unknown request '\(op ?? "?")'")
+        }
+    }
+
+    static func error(from done: JSONValue) -> LuaError? {
+        guard done["status"]?.stringValue != "ok" else { return nil }
+        let kind = done["kind"]?.stringValue ?? "runtime"
+        let status: LuaError.Status = switch kind {
+        case "syntax": .syntax
+        case "memory": .memory
+        case "error_handler": .errorHandler
+        case _ where kind.hasPrefix("limit:"): .limit(LuaLimitKind(rawValue: String(kind.dropFirst(6))) ?? .cancelled)
+        default: .runtime
+        }
+        var location: LuaError.Location?
+        if let source = done["source"]?.stringValue, let line = done["line"]?.intValue {
+            location = LuaError.Location(source: source, line: Int(line))
+        }
+        return LuaError(status: status, message: done["message"]?.stringValue ?? "", traceback: done["traceback"]?.stringValue,
+                        location: location)
+    }
+}
+
+private final class KillFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
+}
+
+/// Reads a pipe to its end in the background (the worker's standard error, for crash reports).
+private final class DataCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ handle: FileHandle) {
+        let reader = Thread { [self] in
+            let all = handle.readDataToEndOfFile()
+            self.lock.withLock { self.data = all.suffix(4096) }
+            self.done.signal()
+        }
+        reader.stackSize = 256 << 10
+        reader.start()
+    }
+
+    func text() -> String {
+        _ = done.wait(timeout: .now() + 1)
+        return lock.withLock { String(decoding: data, as: UTF8.self) }
+    }
+}
