@@ -69,7 +69,7 @@ let package = Package(
         ),
         // The only place Lua meets the API: the `yousign` module, the flow host (every effect a
         // flow has goes through it), files.
-        .target(name: "OnboardRuntime", dependencies: ["LuaKit", "JSONCodec", "YousignAPI", "YousignWire"]),
+        .target(name: "OnboardRuntime", dependencies: ["LuaKit", "CLuaShims", "JSONCodec", "YousignAPI", "YousignWire"]),
         .executableTarget(
             name: "onboard",
             dependencies: [

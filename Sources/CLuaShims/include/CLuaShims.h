@@ -110,4 +110,8 @@ size_t onb_thread_stack_size(void);
 /// Counts of the sandbox's own state, for stack-balance tests.
 int onb_gettop(lua_State *L);
 
+/* Moves the calling process into a new network namespace (no network). 0 on success, -1 when
+   the kernel refuses (no privilege, user namespaces off). */
+int onb_leave_network(void);
+
 #endif

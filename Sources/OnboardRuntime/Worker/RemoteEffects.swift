@@ -52,6 +52,11 @@ final class RemoteEffects: FlowEffects, @unchecked Sendable {
         }
     }
 
+    /// Tells the parent the script starts now (its time limit runs from here).
+    func started() {
+        writeLock.withLock { try? WorkerWire.write(output, ["op": "started"]) }
+    }
+
     /// Sends the last output and the `done` message.
     func finish(_ done: JSONValue) {
         flush()

@@ -1,3 +1,4 @@
+import CLuaShims
 import Foundation
 import JSONCodec
 import LuaKit
@@ -20,12 +21,14 @@ public enum WorkerProcess {
             exit(2)
         }
         applyResourceLimits(start.limits)
+        leaveTheNetwork()
         let effects = RemoteEffects(backendSummary: start.backendSummary, hasEmulator: start.hasEmulator, input: input, output: output)
         let run = ScriptRun(
             preludes: start.preludes, script: start.script, arguments: start.arguments,
             interpreterArguments: start.interpreterArguments, scriptName: start.scriptName, limits: start.limits,
             stdlibFolder: start.stdlibFolder, output: { effects.write($0) }, host: effects)
         var done: [String: JSONValue] = ["op": "done"]
+        effects.started()
         do {
             try LuaThread.run { try run.execute() }
             done["status"] = "ok"
@@ -52,6 +55,12 @@ public enum WorkerProcess {
         effects.finish(.object(done))
         exit(0)
     }
+
+    /// Moves the worker into a network namespace of its own, with no interface but a down
+    /// loopback, where the kernel allows it (as root, or where unprivileged user namespaces are
+    /// on). Best effort: the worker has no network code path and no key either way.
+    @discardableResult
+    static func leaveTheNetwork() -> Bool { onb_leave_network() == 0 }
 
     /// Backstops for what the in-VM limits cannot see: address space (the memory cap plus room
     /// for the runtime), CPU seconds (the time limit plus slack), a few open files, no core dump.

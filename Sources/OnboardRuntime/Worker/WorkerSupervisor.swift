@@ -53,11 +53,15 @@ public struct WorkerSupervisor {
         // threads as cores, and blocking reads elsewhere could hold the kill back
         let killed = KillFlag()
         let finishedRunning = DispatchSemaphore(value: 0)
+        let startedRunning = DispatchSemaphore(value: 0)
         if let time = run.limits.time {
             let pid = process.processIdentifier
             let grace = Double(time.components.seconds) + Double(time.components.attoseconds) / 1e18 + 0.5
             let watcher = Thread {
-                if finishedRunning.wait(timeout: .now() + .nanoseconds(Int(min(grace, 1e9) * 1e9))) == .timedOut {
+                // the clock starts when the script does (the worker's own set-up is not the
+                // script's time), but a worker that never gets there is not waited for forever
+                let ready = startedRunning.wait(timeout: .now() + .seconds(30)) == .success
+                if !ready || finishedRunning.wait(timeout: .now() + .nanoseconds(Int(min(grace, 1e9) * 1e9))) == .timedOut {
                     killed.set()
                     kill(pid, SIGKILL)
                 }
@@ -80,6 +84,10 @@ public struct WorkerSupervisor {
                 let op = header["op"]?.stringValue
                 if op == "out" {
                     blob.withUnsafeBytes(output)
+                    continue
+                }
+                if op == "started" {
+                    startedRunning.signal()
                     continue
                 }
                 if op == "done" {
