@@ -225,15 +225,19 @@ def main():
       "a Lua state: it is the floor that process start-up alone costs.\n")
     w("| command | median | mean ± σ | min | runs | vs lua5.4 |\n|---|---|---|---|---|---|")
     for name, label in (("lua5.4", "`lua5.4 hello.lua`"), ("onboard", "`onboard run hello.lua`"),
+                        ("onboard --no-worker", "`onboard run --no-worker hello.lua`"),
                         ("onboard --help", "`onboard --help`")):
         r = cold[name]
         w(f"| {label} | {r['median']:.2f} ms | {r['mean']:.2f} ± {r['stddev']:.2f} ms | {r['min']:.2f} ms "
           f"| {r['runs']} | {r['median'] / cold_lua:.1f}x |")
     w("")
     w(f"Target: median under {COLD_START_MS:.0f} ms: **{v_cold}**.\n")
+    cold_inproc = cold["onboard --no-worker"]["median"]
+    w(f"The worker process (docs/sandbox.md) costs {cold_onboard - cold_inproc:.1f} ms a run: a second "
+      f"start of the binary, its set-up (limits, its own network namespace) and the pipe. ")
     w(f"Where the time goes: `onboard --help` alone takes {cold_help:.1f} ms of the "
-      f"{cold_onboard:.1f} ms, so opening the sandboxed state, installing `json` and the `yousign` module (stdlib/yousign.lua builds its 166 functions and 23 iterators in Lua, with `emulator`), loading and running "
-      f"the script cost about {max(0.0, cold_onboard - cold_help):.1f} ms. The start-up floor is "
+      f"{cold_inproc:.1f} ms of a run without a worker, so opening the sandboxed state, installing `json` and the `yousign` module (stdlib/yousign.lua builds its 166 functions and 23 iterators in Lua, with `emulator`), loading and running "
+      f"the script cost about {max(0.0, cold_inproc - cold_help):.1f} ms. The start-up floor is "
       f"loading and relocating a {os.path.getsize(a.onboard) / 1e6:.0f} MB binary with the Swift runtime and "
       "Foundation linked in statically (page faults, relocations), the Swift "
       "runtime's protocol-conformance scans on first casts (`swift_conformsToProtocol` was the top "

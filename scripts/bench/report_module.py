@@ -20,6 +20,8 @@ def load(results, hyperfine, keyvalues):
         "embedded_fps": flows / (f["embedded"]["median"] / 1000),
         "loopback_fps": flows / (f["loopback"]["median"] / 1000),
         "get_ms": b["get"]["median"], "lua_ms": b["lua"]["median"],
+        "get_inproc_ms": b["get-in-process"]["median"],
+        "boundary_per_call_us": (b["get"]["median"] - b["get-in-process"]["median"]) * 1000 / calls,
         "per_call_us": (b["get"]["median"] - b["lua"]["median"]) * 1000 / calls,
         "lua_per_call_us": b["lua"]["median"] * 1000 / calls,
     }
@@ -31,6 +33,8 @@ def summary_rows(m):
         ("f. seed flows over loopback (`onboard run --emulator`)", f"{m['loopback_fps']:.0f} flows/s", "info", "-"),
         ("f. one `yousign.workflow_sessions.get` (embedded) minus a Lua function",
          f"{m['per_call_us']:.1f} µs per call", "info", "-"),
+        ("f. the worker process boundary, per API call (worker minus `--no-worker`)",
+         f"{m['boundary_per_call_us']:.1f} µs per call", "info", "-"),
     ]
 
 
@@ -57,6 +61,11 @@ def section(m, w):
     w("| loop | run (median) | per call |")
     w("|---|---|---|")
     w(f"| `yousign.workflow_sessions.get(id)` | {m['get_ms']:.0f} ms | {m['get_ms'] * 1000 / m['calls']:.1f} µs |")
+    w(f"| the same `get` with `--no-worker` (no process boundary) | {m['get_inproc_ms']:.0f} ms | {m['get_inproc_ms'] * 1000 / m['calls']:.1f} µs |")
     w(f"| a Lua function returning the same table | {m['lua_ms']:.0f} ms | {m['lua_per_call_us']:.2f} µs |")
     w(f"| **the binding and emulator, per call** | | **{m['per_call_us']:.1f} µs** |")
+    w(f"| **of which the worker boundary (two pipe messages)** | | **{m['boundary_per_call_us']:.1f} µs** |")
     w("")
+    w("Scripts run in a worker process (docs/sandbox.md): every call crosses a pipe twice (the request "
+      "to the parent, which holds the key and the client, and the answer). The cost per run is in "
+      "section a. (`onboard run hello.lua` against `onboard run --no-worker hello.lua`).\n")
