@@ -58,6 +58,10 @@ struct LuaJSONEncoder {
     let arrayMarker: Int32
     let objectMarker: Int32
     var writer: JSONWriter
+    /// Output larger than this fails with `tooLarge` (host work done for a script is held to
+    /// the script's memory limit).
+    var maxBytes = Int.max
+    private(set) var tooLarge = false
     private var visiting: [UnsafeRawPointer] = []
 
     init(L: OpaquePointer, arrayMarker: Int32, objectMarker: Int32, indent: Int) {
@@ -68,6 +72,10 @@ struct LuaJSONEncoder {
     }
 
     mutating func encode(at index: Int32) throws(JSONEncodeFailure) {
+        if writer.bytes.count > maxBytes {
+            tooLarge = true
+            throw JSONEncodeFailure(message: "memory limit exceeded")
+        }
         let index = lua_absindex(L, index)
         switch lua_type(L, index) {
         case LUA_TNIL: writer.null()

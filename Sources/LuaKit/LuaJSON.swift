@@ -70,8 +70,15 @@ public enum LuaJSON {
         lua_rawgeti(L, clua_registryindex(), lua_Integer(markers.object.ref))
         defer { lua_settop(L, base) }
         var encoder = LuaJSONEncoder(L: L, arrayMarker: base + 1, objectMarker: base + 2, indent: 0)
+        // the body is built outside the allocator's cap: hold it to what the cap leaves
+        if let limit = args.state.limits.memory {
+            encoder.maxBytes = max(0, limit - args.state.memoryUsed)
+        }
         do {
             try encoder.encode(at: Int32(i + 1))
+        } catch where encoder.tooLarge {
+            args.state.context.kill(.memory)
+            throw LuaError(status: .limit(.memory), message: "memory limit exceeded")
         } catch {
             let at = error.path.isEmpty ? "" : " at " + error.pathText
             throw LuaError(status: .runtime, message: "\(error.message)\(at)")

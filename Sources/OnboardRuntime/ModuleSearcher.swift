@@ -16,9 +16,19 @@ public struct ModuleSearcher: Sendable {
 
     public func find(_ name: String) throws -> (source: [UInt8], chunkName: String)? {
         let relative = name.replacingOccurrences(of: ".", with: "/")
+        // the script's own modules are opened from its folder without following symbolic
+        // links, like every file a flow reads (a link could lead anywhere)
+        let own = try? FileAccess(root: scriptFolder, read: ["."], maxFileSize: Self.maxModuleSize)
         for candidate in [relative + ".lua", relative + "/init.lua"] {
             let path = scriptFolder == "." ? candidate : scriptFolder + "/" + candidate
-            if let bytes = try read(path) { return (bytes, "@" + path) }
+            guard let own else { break }
+            do {
+                return (try own.read(candidate), "@" + path)
+            } catch let denied where denied.description.hasSuffix("no such file") || denied.description.hasSuffix("no such folder") {
+                continue
+            } catch {
+                throw ScriptSourceError(message: "module '\(name)': \(error.description.replacingOccurrences(of: "'\(candidate)'", with: "'\(path)'"))")
+            }
         }
         if let stdlibFolder {
             for candidate in [relative + ".lua", relative + "/init.lua"] {

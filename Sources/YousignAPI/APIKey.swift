@@ -13,6 +13,32 @@ public struct APIKey: Sendable, CustomStringConvertible, CustomDebugStringConver
     /// `Bearer <key>`, for the transport only.
     var authorization: String { "Bearer " + value }
 
+    /// Replaces every occurrence of the key in a response body with `<redacted>`: a server
+    /// that echoes the request (a proxy, a misconfigured endpoint) must not hand the key to the
+    /// script. One pass over the bytes; bodies without the key come back unchanged.
+    public func redact(bytes body: [UInt8]) -> [UInt8] {
+        let key = Array(value.utf8)
+        guard key.count >= 4, body.count >= key.count else { return body }
+        let first = key[0]
+        var out: [UInt8]?
+        var i = 0, copied = 0
+        let last = body.count - key.count
+        while i <= last {
+            if body[i] == first && body[i..<(i + key.count)].elementsEqual(key) {
+                if out == nil { out = []; out!.reserveCapacity(body.count) }
+                out! += body[copied..<i]
+                out! += Array("<redacted>".utf8)
+                i += key.count
+                copied = i
+            } else {
+                i += 1
+            }
+        }
+        guard var result = out else { return body }
+        result += body[copied...]
+        return result
+    }
+
     /// Replaces every occurrence of the key in `text` with `<redacted>`: for messages that
     /// quote what a server or a library said.
     public func redact(_ text: String) -> String {

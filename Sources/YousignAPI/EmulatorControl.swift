@@ -56,7 +56,10 @@ public struct EmulatorControl: Sendable {
     }
 
     public func advance(seconds: Double) async throws(YousignError) -> APIResult {
-        try await send("POST", "/clock/advance", body: .object(["seconds": seconds == seconds.rounded() ? .integer(Int64(seconds)) : .double(seconds)]))
+        // whole seconds as an integer when they fit exactly; anything else (huge, fractional,
+        // even invalid: the emulator answers 400) as a double, never a trapping conversion
+        let whole = seconds.isFinite && seconds == seconds.rounded() && abs(seconds) < 9e15
+        return try await send("POST", "/clock/advance", body: .object(["seconds": whole ? .integer(Int64(seconds)) : .double(seconds)]))
     }
 
     public func reset() async throws(YousignError) -> APIResult { try await send("POST", "/reset") }

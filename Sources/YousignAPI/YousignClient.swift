@@ -68,9 +68,13 @@ public final class YousignClient: Sendable {
             }
             if ClientRateLimiter.exhausted(response.headers) { await limiter.observe(response.headers, now: clock.now()) }
             logger.debug("\(call.method) \(call.path) -> \(response.status) (\(started.duration(to: .now).milliseconds) ms)")
-            if (200...299).contains(response.status) { return Self.result(response) }
+            if (200...299).contains(response.status) {
+                var scrubbed = response
+                scrubbed.body = apiKey.redact(bytes: response.body)
+                return Self.result(scrubbed)
+            }
             let retryAfter = response.headers["Retry-After"].flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }
-            var failure = YousignError.fromResponse(status: response.status, body: response.body, method: call.method,
+            var failure = YousignError.fromResponse(status: response.status, body: apiKey.redact(bytes: response.body), method: call.method,
                                                     path: call.path, retryAfter: retryAfter)
             failure.detail = apiKey.redact(failure.detail)
             if let retryAfter, retryAfter > retry.maxRetryAfter { throw failure }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LuaKit
 import Logging
+import OnboardRuntime
 
 /// `onboard`: runs Yousign onboarding flows written in Lua.
 @main
@@ -20,6 +21,9 @@ struct Onboard: ParsableCommand {
 
     /// Parses, runs and maps every failure to the documented exit codes.
     static func main() {
+        // the worker starts straight away: no argument parsing (its dynamic casts are a good
+        // part of a Swift binary's start-up), no logging (it has nothing to log with)
+        if CommandLine.arguments.count == 2 && CommandLine.arguments[1] == "worker" { WorkerProcess.main() }
         bootstrapLogging()
         let code: Int32
         do {
@@ -66,6 +70,9 @@ enum Diagnostics {
     static func error(_ message: String) {
         LuaState.flushStandardOutput()
         let text = message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message
-        FileHandle.standardError.write(Data(("onboard: " + text + "\n").utf8))
+        var bytes = Array(("onboard: " + text + "\n").utf8)
+        // messages quote scripts: on a terminal, their control characters are shown, not obeyed
+        if isatty(2) != 0 { bytes = TerminalOutput.escape(bytes) }
+        FileHandle.standardError.write(Data(bytes))
     }
 }

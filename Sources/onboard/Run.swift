@@ -92,8 +92,10 @@ struct Run: ParsableCommand {
             switch outcome {
             case .finished(nil): status = ExitStatus.success
             case .finished(let error?): status = Self.report(.failure(error), limits: limits)
-            case .killedAtDeadline:
-                Diagnostics.error("\(file ?? "(command line)"): time limit exceeded (--time-limit \(limits.display(.time))): the script was stuck in a call that cannot be interrupted, and its worker process was killed")
+            case .killedAtDeadline(let request):
+                let why = request.map { "the time limit passed during \($0), and the run was stopped" }
+                    ?? "the script was stuck in a call that cannot be interrupted, and its worker process was killed"
+                Diagnostics.error("\(file ?? "(command line)"): time limit exceeded (--time-limit \(limits.display(.time))): \(why)")
                 status = ExitStatus.limit
             case .crashed(let why):
                 Diagnostics.error("\(file ?? "(command line)"): the script crashed the Lua VM in its worker process; nothing else was affected (\(why))")

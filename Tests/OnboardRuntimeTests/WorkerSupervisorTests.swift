@@ -33,7 +33,7 @@ struct WorkerSupervisorTests {
         // the `started` frame (a 16-byte header, no blob), then nothing
         let outcome = try run(#"printf '\000\000\000\020\000\000\000\000{"op":"started"}'; exec sleep 30"#,
                               limits: LuaLimits(time: .milliseconds(300)))
-        #expect(outcome == .killedAtDeadline)
+        #expect(outcome == .killedAtDeadline(duringHostCall: nil))
         #expect(Date().timeIntervalSince(started) < 3)
     }
 

@@ -189,7 +189,7 @@ struct YousignModuleTests {
             print(ok, err:match("timed out after 2m %(%d+ checks%); last seen: status pending") ~= nil)
             """, on: fixture)
         #expect(out == "verified\ttrue\nfalse\ttrue\n")
-        #expect(Date().timeIntervalSince(started) < 10)
+        #expect(Date().timeIntervalSince(started) < 60, "the waits moved the emulator's clock (they would take 120 s and more of real time)")
     }
 
     @Test("the embedded emulator's rate limit: the client waits (on the emulator's clock) and every call succeeds")

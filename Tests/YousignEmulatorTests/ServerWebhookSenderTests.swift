@@ -61,9 +61,10 @@ struct ServerWebhookSenderTests {
                 try await HTTPWebhookSender().send(url: "http://127.0.0.1:\(port)/slower", headers: Self.headers,
                                                    body: Array("{}".utf8), timeout: 0.3)
             }
-            // the receiver answers after 4 s; a loaded 2-core machine may add a second or two to 0.3 s
+            // the receiver answers 200 after 4 s: a `.timeout` shows the sender gave up at its own
+            // 0.3 s; the bound is loose because a loaded 2-core machine stretches everything
             let elapsed = ContinuousClock.now - start
-            #expect(elapsed < .milliseconds(3500), "took \(elapsed)")
+            #expect(elapsed < .seconds(4), "took \(elapsed)")
             #expect("\(WebhookDeliveryError.timeout)".contains("time"))
         }
     }

@@ -37,6 +37,12 @@ function M.wait(fetch, predicate, options, now, sleep)
   local timeout = M.seconds(options.timeout or "10m", "timeout")
   local interval = M.seconds(options.interval or "5s", "interval")
   local max_interval = M.seconds(options.max_interval or "60s", "max_interval")
+  -- a wait longer than a year is a mistake, and would overflow the clocks it moves
+  for what, value in pairs{ timeout = timeout, interval = interval, max_interval = max_interval } do
+    if not (value >= 0 and value <= 366 * 86400) then
+      error("yousign.wait: " .. what .. " must be between 0 and 366 days (got " .. tostring(options[what] or value) .. ")", 3)
+    end
+  end
   local started = now()
   local rounds = 0
   while true do

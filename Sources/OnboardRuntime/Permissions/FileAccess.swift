@@ -87,13 +87,19 @@ public struct FileAccess: Sendable {
     public func write(_ bytes: [UInt8], to path: String) throws(Denied) {
         let (dir, name) = try open(path, .write)
         defer { close(dir) }
-        let fd = openat(dir, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0o644)
+        // not truncated on open: a file with another name (a hard link, which O_NOFOLLOW cannot
+        // see) may live outside the grant, and must be left as it is
+        let fd = openat(dir, name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw Denied(description: Self.reason(errno, path, last: true)) }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
             throw Denied(description: "'\(path)' is not a regular file (a FIFO, device or socket)")
         }
+        guard info.st_nlink <= 1 else {
+            throw Denied(description: "'\(path)' has other names (hard links) and is not overwritten; remove it first")
+        }
+        guard ftruncate(fd, 0) == 0 else { throw Denied(description: "'\(path)': cannot write it") }
         var written = 0
         while written < bytes.count {
             let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, $0.count - written) }

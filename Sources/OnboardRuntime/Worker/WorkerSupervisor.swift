@@ -10,12 +10,14 @@ import Glibc
 /// client, the files stay here), passes its output on, and kills it with SIGKILL when the time
 /// limit has passed by half a second, which stops even a C function no hook can interrupt
 /// (`("a"):rep(1000):find(".-.-.-b")`). A worker that crashes takes nothing else down.
-public struct WorkerSupervisor {
+public struct WorkerSupervisor: Sendable {
     public enum Outcome: Equatable {
         /// The script ran to its end (`error` nil) or failed with a Lua error.
         case finished(LuaError?)
-        /// The time limit passed and the worker did not stop: it was killed.
-        case killedAtDeadline
+        /// The time limit passed and the worker did not stop: it was killed. `duringHostCall`
+        /// names the request the parent was serving then (`an API call`, `a sleep`), if any;
+        /// otherwise the script was stuck in a C function no hook can interrupt.
+        case killedAtDeadline(duringHostCall: String?)
         /// The worker died on a signal or exited without finishing (a crash of the VM).
         case crashed(String)
     }
@@ -34,7 +36,7 @@ public struct WorkerSupervisor {
     }
 
     /// Runs `run` (its script, arguments and limits) in a worker, with `effects` serving it.
-    public func execute(_ run: ScriptRun, effects: any FlowEffects, output: @escaping (UnsafeRawBufferPointer) -> Void) -> Outcome {
+    public func execute(_ run: ScriptRun, effects: any FlowEffects, output: @escaping @Sendable (UnsafeRawBufferPointer) -> Void) -> Outcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -54,6 +56,8 @@ public struct WorkerSupervisor {
         let killed = KillFlag()
         let finishedRunning = DispatchSemaphore(value: 0)
         let startedRunning = DispatchSemaphore(value: 0)
+        // woken when the conversation ends, or when the watchdog kills the worker
+        let wake = DispatchSemaphore(value: 0)
         if let time = run.limits.time {
             let pid = process.processIdentifier
             let grace = Double(time.components.seconds) + Double(time.components.attoseconds) / 1e18 + 0.5
@@ -64,49 +68,64 @@ public struct WorkerSupervisor {
                 if !ready || finishedRunning.wait(timeout: .now() + .nanoseconds(Int(min(grace, 1e9) * 1e9))) == .timedOut {
                     killed.set()
                     kill(pid, SIGKILL)
+                    wake.signal()
                 }
             }
             watcher.stackSize = 64 << 10
             watcher.start()
         }
-        defer { finishedRunning.signal() }
-
         let start = WorkerStart(
             preludes: run.preludes, script: run.script, arguments: run.arguments, interpreterArguments: run.interpreterArguments,
             scriptName: run.scriptName, limits: run.limits, stdlibFolder: run.stdlibFolder,
             backendSummary: effects.backendSummary, hasEmulator: effects.hasEmulator)
         let (startHeader, startBlob) = start.encode()
-        var finished: LuaError?? = nil
-        var protocolError: String?
-        do {
-            try WorkerWire.write(writeFD, startHeader, startBlob)
-            while let (header, blob) = try WorkerWire.read(readFD) {
-                let op = header["op"]?.stringValue
-                if op == "out" {
-                    blob.withUnsafeBytes(output)
-                    continue
+        let state = ConversationState()
+        // the conversation runs on a thread of its own, so a host call that outlives the time
+        // limit (a long sleep, a slow server) cannot hold the run past it
+        let conversation = Thread {
+            do {
+                try WorkerWire.write(writeFD, startHeader, startBlob)
+                while let (header, blob) = try WorkerWire.read(readFD) {
+                    let op = header["op"]?.stringValue
+                    if op == "out" {
+                        blob.withUnsafeBytes(output)
+                        continue
+                    }
+                    if op == "started" {
+                        startedRunning.signal()
+                        continue
+                    }
+                    if op == "done" {
+                        state.finish(Self.error(from: header))
+                        break
+                    }
+                    state.serving(Self.describe(op))
+                    let (reply, replyBlob) = try serve(op, header, blob, effects)
+                    state.serving(nil)
+                    if killed.isSet { break }
+                    try WorkerWire.write(writeFD, reply, replyBlob)
                 }
-                if op == "started" {
-                    startedRunning.signal()
-                    continue
-                }
-                if op == "done" {
-                    finished = .some(Self.error(from: header))
-                    break
-                }
-                let (reply, replyBlob) = try serve(op, header, blob, effects)
-                try WorkerWire.write(writeFD, reply, replyBlob)
+            } catch {
+                state.fail("\(error)")
             }
-        } catch {
-            protocolError = error.description
+            wake.signal()
         }
+        conversation.stackSize = 1 << 20
+        conversation.start()
+        wake.wait()
+        if killed.isSet && !state.isFinished {
+            process.waitUntilExit()
+            return .killedAtDeadline(duringHostCall: state.currentRequest)
+        }
+        let finished = state.finished
+        let protocolError = state.protocolError
         try? toWorker.fileHandleForWriting.close()
         // a worker that stopped talking before `done` (garbage, an early exit) is ended here
         let stoppedByUs = finished == nil && process.isRunning
         if finished == nil { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         if let finished { return .finished(finished) }
-        if killed.isSet { return .killedAtDeadline }
+        if killed.isSet { return .killedAtDeadline(duringHostCall: nil) }
         let detail = stderrText.text().split(separator: "\n").suffix(3).joined(separator: " | ")
         if process.terminationReason == .uncaughtSignal && !(stoppedByUs && process.terminationStatus == SIGKILL) {
             let name = String(cString: strsignal(process.terminationStatus))
@@ -114,6 +133,16 @@ public struct WorkerSupervisor {
         }
         return .crashed("the worker process exited with status \(process.terminationStatus) before the script finished"
                         + (protocolError.map { " (\($0))" } ?? "") + (detail.isEmpty ? "" : ": \(detail)"))
+    }
+
+    /// A request in words, for the message when the time limit passes during it.
+    static func describe(_ op: String?) -> String {
+        switch op {
+        case "perform": "an API call"
+        case "control": "a call to the emulator's control surface"
+        case "sleep": "a wait"
+        default: "a request to the host"
+        }
     }
 
     /// One request of the worker, answered with the parent's effects.
@@ -153,6 +182,22 @@ public struct WorkerSupervisor {
         return LuaError(status: status, message: done["message"]?.stringValue ?? "", traceback: done["traceback"]?.stringValue,
                         location: location)
     }
+}
+
+/// What the conversation thread learnt, read by the supervisor when it wakes.
+private final class ConversationState: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done: LuaError?? = nil
+    private var failure: String?
+    private var current: String?
+
+    func finish(_ error: LuaError?) { lock.withLock { done = .some(error) } }
+    func fail(_ message: String) { lock.withLock { failure = message } }
+    func serving(_ request: String?) { lock.withLock { current = request } }
+    var isFinished: Bool { lock.withLock { done != nil } }
+    var finished: LuaError?? { lock.withLock { done } }
+    var protocolError: String? { lock.withLock { failure } }
+    var currentRequest: String? { lock.withLock { current } }
 }
 
 private final class KillFlag: @unchecked Sendable {

@@ -44,6 +44,10 @@ extension YousignEmulator {
                 guard let s = body["seconds"]?.doubleValue ?? body["seconds"]?.intValue.map(Double.init), s >= 0, s.isFinite else {
                     return APIError.validation("seconds", "A number of seconds (0 or more) is required.").response
                 }
+                // [I] the clock stays before the year 9999: dates after it have no ISO-8601 form
+                guard now.timeIntervalSince1970 + s < Self.latestInstant else {
+                    return APIError.validation("seconds", "The clock cannot move past 9999-12-31.").response
+                }
                 seconds = s
             } catch let error as APIError { return error.response } catch { return nil }
             do {
@@ -74,6 +78,9 @@ extension YousignEmulator {
             return nil
         }
     }
+
+    /// 9999-12-31T23:59:59Z: the emulator's clock never goes past it.
+    static let latestInstant: Double = 253_402_300_799
 
     private func clockResponse() -> WireResponse {
         let now = self.now

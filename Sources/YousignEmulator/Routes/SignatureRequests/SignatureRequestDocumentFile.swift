@@ -48,33 +48,20 @@ enum SignatureRequestDocumentFile {
         var out: JSONObject = ["content_type": .string(type), "sha256": .string(hex), "total_pages": .null,
                                "is_protected": false, "is_signed": false]
         guard type == pdf else { return out }
-        let text = String(decoding: file.bytes.map { $0 < 0x80 ? $0 : 0x3F }, as: UTF8.self)
-        out["total_pages"] = pageCount(text).map { .integer(Int64($0)) } ?? .null
-        out["is_protected"] = .bool(text.contains("/Encrypt"))
-        out["is_signed"] = .bool(text.contains("/ByteRange"))
+        // byte scans, linear in the size: a crafted upload cannot make the emulator (or the
+        // parent of a flow) spend minutes in a backtracking regex
+        out["total_pages"] = pageCount(file.bytes).map { .integer(Int64($0)) } ?? .null
+        out["is_protected"] = .bool(PDFPages.contains(file.bytes, "/Encrypt"))
+        out["is_signed"] = .bool(PDFPages.contains(file.bytes, "/ByteRange"))
         return out
     }
 
-    static func pageCount(_ text: String) -> Int? {
-        let pages = matches(#"/Type\s*/Page(?![A-Za-z])"#, in: text).count
-        if pages > 0 { return pages }
-        let counts = matches(#"/Type\s*/Pages[^>]*?/Count\s+(\d+)"#, in: text).compactMap { Int($0) }
-        return counts.max().flatMap { $0 > 0 ? $0 : nil }
+    static func pageCount(_ bytes: [UInt8]) -> Int? {
+        let pages = PDFPages.count(bytes)
+        return pages > 0 ? pages : PDFPages.treeCount(bytes)
     }
 
-    static func anchorCount(_ file: MultipartForm.File) -> Int {
-        let text = String(decoding: file.bytes.map { $0 < 0x80 ? $0 : 0x3F }, as: UTF8.self)
-        return matches(#"\{\{[^{}\n]{1,200}\}\}"#, in: text).count
-    }
-
-    /// Every match of `pattern` (its first capture group when it has one).
-    private static func matches(_ pattern: String, in text: String) -> [String] {
-        guard let regex = try? NSRegularExpression(pattern: pattern) else { return [] }
-        let ns = text as NSString
-        return regex.matches(in: text, range: NSRange(location: 0, length: ns.length)).map { m in
-            m.numberOfRanges > 1 && m.range(at: 1).location != NSNotFound ? ns.substring(with: m.range(at: 1)) : ns.substring(with: m.range)
-        }
-    }
+    static func anchorCount(_ file: MultipartForm.File) -> Int { PDFPages.anchors(file.bytes) }
 
     /// The stored `initials` [I]: the output enum has only left/center/right, so the
     /// horizontal part of the alignment is kept, repeated on every page at `y`.

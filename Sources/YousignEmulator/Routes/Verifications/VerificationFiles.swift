@@ -137,4 +137,65 @@ enum PDFPages {
         }
         return n
     }
+
+    /// The largest `/Count n` of a page tree (`/Type /Pages ... /Count n` within its dictionary),
+    /// for PDFs whose page objects are compressed. Linear: each tree looks at most 4 KB ahead.
+    static func treeCount(_ b: [UInt8]) -> Int? {
+        let pages = Array("/Pages".utf8), count = Array("/Count".utf8)
+        var best: Int?
+        var i = 0
+        while let at = find(pages, in: b, from: i) {
+            i = at + pages.count
+            var j = i
+            let end = min(b.count, i + 4096)
+            while j < end, b[j] != 0x3E {  // '>' ends the dictionary
+                if b[j] == 0x2F, j + count.count <= b.count, b[j..<j + count.count].elementsEqual(count) {
+                    var k = j + count.count
+                    while k < b.count, b[k] == 0x20 || b[k] == 0x0A || b[k] == 0x0D || b[k] == 0x09 { k += 1 }
+                    var value = 0, digits = 0
+                    while k < b.count, (0x30...0x39).contains(b[k]), digits < 9 {
+                        value = value * 10 + Int(b[k] - 0x30)
+                        digits += 1
+                        k += 1
+                    }
+                    if digits > 0 { best = max(best ?? 0, value) }
+                    break
+                }
+                j += 1
+            }
+        }
+        return best.flatMap { $0 > 0 ? $0 : nil }
+    }
+
+    /// Whether `needle` occurs in `b`.
+    static func contains(_ b: [UInt8], _ needle: String) -> Bool { find(Array(needle.utf8), in: b, from: 0) != nil }
+
+    /// `{{...}}` anchors: 1 to 200 bytes without braces or a newline between the pairs.
+    static func anchors(_ b: [UInt8]) -> Int {
+        var n = 0, i = 0
+        while i + 1 < b.count {
+            guard b[i] == 0x7B, b[i + 1] == 0x7B else { i += 1; continue }
+            var j = i + 2
+            while j < b.count, j - (i + 2) <= 200, b[j] != 0x7B, b[j] != 0x7D, b[j] != 0x0A { j += 1 }
+            let length = j - (i + 2)
+            if length >= 1, length <= 200, j + 1 < b.count, b[j] == 0x7D, b[j + 1] == 0x7D {
+                n += 1
+                i = j + 2
+            } else {
+                i += 1
+            }
+        }
+        return n
+    }
+
+    /// The first index of `needle` in `b` at or after `from`.
+    static func find(_ needle: [UInt8], in b: [UInt8], from: Int) -> Int? {
+        guard let first = needle.first, needle.count <= b.count else { return nil }
+        var i = from
+        while i + needle.count <= b.count {
+            if b[i] == first, b[i..<i + needle.count].elementsEqual(needle) { return i }
+            i += 1
+        }
+        return nil
+    }
 }
