@@ -24,6 +24,11 @@ struct Onboard: ParsableCommand {
         // the worker starts straight away: no argument parsing (its dynamic casts are a good
         // part of a Swift binary's start-up), no logging (it has nothing to log with)
         if CommandLine.arguments.count == 2 && CommandLine.arguments[1] == "worker" { WorkerProcess.main() }
+        // `onboard run` will need a worker: start it while this process starts up
+        if CommandLine.arguments.count > 1 && CommandLine.arguments[1] == "run" && !CommandLine.arguments.contains("--no-worker")
+            && !CommandLine.arguments.contains("--help") && !CommandLine.arguments.contains("-h") {
+            WorkerSupervisor.startEarly()
+        }
         bootstrapLogging()
         let code: Int32
         do {

@@ -1,6 +1,7 @@
 import Foundation
 import JSONCodec
 import LuaKit
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -35,17 +36,59 @@ public struct WorkerSupervisor: Sendable {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 
+    /// A started worker waiting for its script: its process, pipes and exit signal.
+    final class Spawned: @unchecked Sendable {
+        let process = Process()
+        let toWorker = Pipe(), fromWorker = Pipe(), errors = Pipe()
+        let exited = DispatchSemaphore(value: 0)
+        let executable: String
+        let failure: String?
+
+        init(executable: String, arguments: [String]) {
+            self.executable = executable
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments
+            process.environment = [:]  // nothing of ours: no key, no profile
+            process.standardInput = toWorker
+            process.standardOutput = fromWorker
+            process.standardError = errors
+            // Foundation's waitUntilExit polls its run loop every 50 ms; the termination
+            // handler fires as soon as the child is reaped
+            let exited = self.exited
+            process.terminationHandler = { _ in exited.signal() }
+            var failure: String?
+            do { try process.run() } catch { failure = "cannot start the worker process: \(error)" }
+            self.failure = failure
+        }
+
+        func waitForExit() {
+            exited.wait()
+            exited.signal()  // later waits return at once
+        }
+    }
+
+    private static let early = Mutex<Spawned?>(nil)
+
+    /// Starts this binary's worker now, before the command line is even parsed, so that its
+    /// start-up overlaps the parent's (two cores, two processes): `execute` then uses it. A
+    /// worker that is never used reads end-of-file and exits.
+    public static func startEarly() {
+        let spawned = Spawned(executable: currentExecutable, arguments: ["worker"])
+        early.withLock { $0 = spawned }
+    }
+
     /// Runs `run` (its script, arguments and limits) in a worker, with `effects` serving it.
     public func execute(_ run: ScriptRun, effects: any FlowEffects, output: @escaping @Sendable (UnsafeRawBufferPointer) -> Void) -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = [:]  // nothing of ours: no key, no profile
-        let toWorker = Pipe(), fromWorker = Pipe(), errors = Pipe()
-        process.standardInput = toWorker
-        process.standardOutput = fromWorker
-        process.standardError = errors
-        do { try process.run() } catch { return .crashed("cannot start the worker process: \(error)") }
+        let prepared = Self.early.withLock { slot -> Spawned? in
+            defer { slot = nil }
+            return slot
+        }
+        let worker = prepared.flatMap { $0.executable == executable && arguments == ["worker"] && $0.failure == nil ? $0 : nil }
+            ?? Spawned(executable: executable, arguments: arguments)
+        if let failure = worker.failure { return .crashed(failure) }
+        let process = worker.process
+        let (toWorker, fromWorker, errors) = (worker.toWorker, worker.fromWorker, worker.errors)
+        let waitForExit = { worker.waitForExit() }
         let stderrText = DataCollector(errors.fileHandleForReading)
         let writeFD = toWorker.fileHandleForWriting.fileDescriptor
         let readFD = fromWorker.fileHandleForReading.fileDescriptor
@@ -114,7 +157,7 @@ public struct WorkerSupervisor: Sendable {
         conversation.start()
         wake.wait()
         if killed.isSet && !state.isFinished {
-            process.waitUntilExit()
+            waitForExit()
             return .killedAtDeadline(duringHostCall: state.currentRequest)
         }
         let finished = state.finished
@@ -123,7 +166,7 @@ public struct WorkerSupervisor: Sendable {
         // a worker that stopped talking before `done` (garbage, an early exit) is ended here
         let stoppedByUs = finished == nil && process.isRunning
         if finished == nil { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        waitForExit()
         if let finished { return .finished(finished) }
         if killed.isSet { return .killedAtDeadline(duringHostCall: nil) }
         let detail = stderrText.text().split(separator: "\n").suffix(3).joined(separator: " | ")
