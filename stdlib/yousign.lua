@@ -60,19 +60,19 @@ local function table_at(root, parts, count)
   return t
 end
 
-for _, op in ipairs(host.operations) do
+-- host.operations: a line per operation, "index name path-parameters paginated(0|1)"
+for index, name, nparams, paginated in host.operations:gmatch("(%d+) ([%w_.]+) (%d+) ([01])\n") do
   local parts = {}
-  for part in op.name:gmatch("[^.]+") do parts[#parts + 1] = part end
+  for part in name:gmatch("[^.]+") do parts[#parts + 1] = part end
   local t = table_at(M, parts, #parts - 1)
-  local index = op.index
+  index, nparams = math.tointeger(tonumber(index)), math.tointeger(tonumber(nparams))
   local fn = function(...)
     local ok, result = call(index, ...)
     if not ok then raise(result, 2) end
     return result
   end
   t[parts[#parts]] = fn
-  if op.paginated and parts[#parts] == "list" then
-    local nparams = op.params
+  if paginated == "1" and parts[#parts] == "list" then
     t.each = function(...)
       return paginate.each(fn, nparams, ...)
     end

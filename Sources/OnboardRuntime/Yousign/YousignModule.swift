@@ -28,18 +28,18 @@ public enum YousignModule {
         _ = try state.call(results[2], [.integer(host.randomSeed())])
     }
 
+    /// Every operation as one line `index name path-parameters paginated(0|1)`, parsed by
+    /// stdlib/yousign.lua: one string is far cheaper to hand over than 166 tables, and every run
+    /// pays for it at start-up.
+    static let operationList: LuaString = LuaString(Operation.all.enumerated().map { i, op in
+        "\(i) \(op.luaName) \(op.pathParameters.count) \(op.paginated ? 1 : 0)\n"
+    }.joined())
+
     /// The host functions stdlib/yousign.lua receives.
     static func hostTable(_ host: any FlowEffects) -> LuaTable {
-        var operations = LuaTable()
-        for (i, op) in Operation.all.enumerated() {
-            operations.array.append(.table([
-                "index": .integer(Int64(i)), "name": .string(LuaString(op.luaName)),
-                "params": .integer(Int64(op.pathParameters.count)), "paginated": .boolean(op.paginated),
-                "method": .string(LuaString(op.method)), "path": .string(LuaString("/v3" + op.path)),
-            ]))
-        }
+        let operations = LuaValue.string(operationList)
         var table: LuaTable = [
-            "operations": .table(operations),
+            "operations": operations,
             "call": .hostFunction(.pushing { args in try call(args, host) }),
             "request": .hostFunction(.pushing { args in try request(args, host) }),
             "now": .hostFunction(.pushing { args in
