@@ -234,7 +234,8 @@ def main():
     w(f"Target: median under {COLD_START_MS:.0f} ms: **{v_cold}**.\n")
     cold_inproc = cold["onboard --no-worker"]["median"]
     w(f"The worker process (docs/sandbox.md) costs {cold_onboard - cold_inproc:.1f} ms a run: a second "
-      f"start of the binary, its set-up (limits, its own network namespace) and the pipe. ")
+      f"start of the binary (begun before the command line is parsed, so most of it overlaps the parent's "
+      f"own start-up on the second core), its set-up (limits, its own network namespace), the pipe. ")
     w(f"Where the time goes: `onboard --help` alone takes {cold_help:.1f} ms of the "
       f"{cold_inproc:.1f} ms of a run without a worker, so opening the sandboxed state, installing `json` and the `yousign` module (stdlib/yousign.lua builds its 166 functions and 23 iterators in Lua, with `emulator`), loading and running "
       f"the script cost about {max(0.0, cold_inproc - cold_help):.1f} ms. The start-up floor is "
