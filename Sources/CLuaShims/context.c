@@ -147,14 +147,21 @@ void onb_set_current(onb_context *c, lua_State *L) {
 static void record_kill_location(lua_State *L, onb_context *c) {
     lua_Debug ar;
     if (c->kill_line != -1) return;
+    /* the script's own line, as for errors: the first frame outside the shipped stdlib, else
+       the first one with a line */
+    int found = 0;
     for (int level = 0; lua_getstack(L, level, &ar); level++) {
         if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0) {
-            snprintf(c->kill_source, sizeof c->kill_source, "%s", ar.short_src);
-            c->kill_line = ar.currentline;
-            return;
+            int in_stdlib = strncmp(ar.source, "@stdlib/", 8) == 0;
+            if (!found || !in_stdlib) {
+                snprintf(c->kill_source, sizeof c->kill_source, "%s", ar.short_src);
+                c->kill_line = ar.currentline;
+                found = 1;
+            }
+            if (!in_stdlib) return;
         }
     }
-    c->kill_line = 0;
+    if (!found) c->kill_line = 0;
 }
 
 int onb_raise_kill(lua_State *L, onb_context *c) {
