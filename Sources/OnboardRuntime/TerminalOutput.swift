@@ -22,7 +22,8 @@ public enum TerminalOutput {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var i = 0
-        func hex(_ b: UInt8) -> [UInt8] { Array("\\x".utf8) + Array(String(b, radix: 16).count == 1 ? "0\(String(b, radix: 16))".utf8 : String(b, radix: 16).utf8) }
+        let digits = Array("0123456789abcdef".utf8)
+        func hex(_ b: UInt8) -> [UInt8] { [0x5C, 0x78, digits[Int(b >> 4)], digits[Int(b & 0xF)]] }  // \xHH
         while i < bytes.count {
             let b = bytes[i]
             if b < 0x20 && b != 0x0A && b != 0x09 || b == 0x7F {

@@ -7,15 +7,18 @@ public struct APICall: Sendable, Equatable {
     public var path: String
     public var query: [QueryItem]
     public var body: RequestBody
-    /// Where a binary result goes instead of memory; the transport's caller writes it.
-    public var operation: Operation?
 
-    public init(method: String, path: String, query: [QueryItem] = [], body: RequestBody = .none, operation: Operation? = nil) {
+    public init(method: String, path: String, query: [QueryItem] = [], body: RequestBody = .none) {
         self.method = method.uppercased()
         self.path = path
         self.query = query
         self.body = body
-        self.operation = operation
+    }
+
+    /// Whether `value` can stand as one path segment (an id): not empty, not `.` or `..`, no
+    /// `/`, `?`, `#` or line break, which would address another resource.
+    public static func isPathSegment(_ value: String) -> Bool {
+        !value.isEmpty && value != "." && value != ".." && !value.contains(where: { "/?#".contains($0) || $0.isNewline })
     }
 
     /// Whether sending it twice does no more than sending it once.
@@ -94,12 +97,12 @@ extension Operation {
         }
         var filled = path
         for (name, value) in zip(pathParameters, pathArguments) {
-            guard !value.isEmpty, value != ".", value != "..", !value.contains(where: { "/?#".contains($0) || $0.isNewline }) else {
+            guard APICall.isPathSegment(value) else {
                 throw ArgumentError("\(luaName): \(Operation.snakeCase(name)) must be an id, got \(value.isEmpty ? "an empty string" : "'\(value.prefix(60))'")")
             }
             filled = filled.replacingFirst("{\(name)}", with: value)
         }
-        return APICall(method: method, path: "/v3" + filled, query: query, body: body, operation: self)
+        return APICall(method: method, path: "/v3" + filled, query: query, body: body)
     }
 
     /// `signatureRequestId` → `signature_request_id`.

@@ -67,7 +67,7 @@ public struct EmulatorControl: Sendable {
     public func deliveries() async throws(YousignError) -> APIResult { try await send("GET", "/webhook_deliveries") }
 
     private func segment(_ value: String) throws(YousignError) -> String {
-        guard !value.isEmpty, value != ".", value != "..", !value.contains(where: { "/?#".contains($0) }) else {
+        guard APICall.isPathSegment(value) else {
             throw YousignError(status: nil, type: "request.invalid", detail: "'\(value.prefix(60))' is not an id", method: "POST", path: "/_emulator")
         }
         return value

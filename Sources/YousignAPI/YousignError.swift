@@ -2,7 +2,7 @@ import JSONCodec
 
 /// A failed API call: an error response of the API (`status` set), or no response at all.
 /// Its text never contains the API key.
-public struct YousignError: Error, Sendable, CustomStringConvertible {
+public struct YousignError: Error, Sendable, Equatable, CustomStringConvertible {
     public struct InvalidParam: Sendable, Equatable {
         public var name: String
         public var reason: String

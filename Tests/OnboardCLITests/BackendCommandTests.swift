@@ -86,4 +86,14 @@ struct BackendCommandTests {
         #expect(k.stderr.contains("must name an environment variable"), "\(k)")
         #expect(!k.stderr.contains("sk-123"))
     }
+
+    @Test("on Yousign there is no `emulator`; --request-timeout is checked")
+    func yousignBackend() throws {
+        let r = try CLI.onboard(["run", "--base-url", "http://127.0.0.1:9/v3", "-e", "print(emulator, yousign.backend)"],
+                                environment: ["YOUSIGN_API_KEY": Self.secret])
+        #expect(r.stdout == "nil\tYousign at http://127.0.0.1:9/v3\n", "\(r)")
+        let bad = try CLI.onboard(["run", "--ephemeral", "--request-timeout", "soon", "-e", "print(1)"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("--request-timeout: 'soon' is not a duration like 500ms, 30s or 2m"), "\(bad)")
+    }
 }

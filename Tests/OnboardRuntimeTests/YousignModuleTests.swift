@@ -212,4 +212,34 @@ struct YousignModuleTests {
             """)
         #expect(out == "true\ttrue\n")
     }
+
+    @Test("the control surface from Lua: complete a pending verification, the delivery log, reset")
+    func controlSurface() async throws {
+        let out = try await run("""
+            local v = yousign.verifications.identity_documents.create{
+              file = { path = "id_card.pdf", name = "pending_id_document_verification.pdf" }, first_name = "Kelly", last_name = "Smith" }
+            assert(v.status == "pending", v.status)
+            emulator.complete("identity_documents", v.id, "failed", { "IDDV_1706" })
+            local done = yousign.verifications.identity_documents.get(v.id)
+            print(done.status, done.status_codes[1])
+            local hook = yousign.webhooks.create{ endpoint = "https://hooks.example.com/yousign", description = "CRM", sandbox = true,
+              subscribed_events = { "signature_request.activated" }, scopes = { "public_api" }, auto_retry = true, enabled = true }
+            local sr = yousign.signature_requests.create{ name = "A", delivery_mode = "none" }
+            local doc = yousign.signature_requests.documents.create(sr.id, { file = "contract.pdf", nature = "signable_document" })
+            local signer = yousign.signature_requests.signers.create(sr.id, {
+              info = { first_name = "Kelly", last_name = "Smith", email = "kelly@example.com", locale = "en" },
+              signature_level = "electronic_signature", signature_authentication_mode = "no_otp" })
+            yousign.signature_requests.documents.fields.create(sr.id, doc.id, { signer_id = signer.id, type = "signature", page = 1, x = 77, y = 581 })
+            yousign.signature_requests.activate(sr.id)
+            local log = emulator.deliveries()
+            local events = {}
+            for _, d in ipairs(log.data or log) do events[#events + 1] = d.event_name end
+            print(hook.id ~= nil, table.concat(events, ","))
+            emulator.reset()
+            print(#yousign.signature_requests.list().data)
+            local ok, e = pcall(emulator.complete, "identity_documents", "00000000-0000-4000-8000-00000000ffff", "verified")
+            print(ok, e.status)
+            """)
+        #expect(out == "failed\tIDDV_1706\ntrue\tsignature_request.activated\n0\nfalse\t404\n")
+    }
 }

@@ -71,13 +71,6 @@ public enum FlowFailure: Error, Sendable, Equatable {
     case message(String)
 }
 
-extension YousignError: Equatable {
-    public static func == (a: YousignError, b: YousignError) -> Bool {
-        a.status == b.status && a.type == b.type && a.detail == b.detail && a.invalidParams == b.invalidParams
-            && a.method == b.method && a.path == b.path && a.retryAfter == b.retryAfter
-    }
-}
-
 /// The emulator's control surface, as data.
 public enum ControlAction: Sendable, Equatable {
     case sign(signatureRequest: String, signer: String)
