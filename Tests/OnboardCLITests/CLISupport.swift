@@ -27,6 +27,28 @@ enum CLI {
         try run(binary, arguments, stdin: stdin, in: directory, environment: environment)
     }
 
+    /// `onboard` as above, from an async test, without holding one of Swift's cooperative
+    /// threads while it runs (there are as many as cores: a battery of runs blocking them all
+    /// would starve the in-process tests that need them). At most `offPoolGate`'s width at a
+    /// time; `seconds` is the run's own time, not the wait for its turn.
+    static func onboardOffPool(_ arguments: [String], stdin: String? = nil, in directory: URL = root,
+                               environment: [String: String] = [:]) async throws -> (result: CommandResult, seconds: Double) {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                offPoolGate.wait()
+                defer { offPoolGate.signal() }
+                let started = Date()
+                continuation.resume(with: Result {
+                    (try onboard(arguments, stdin: stdin, in: directory, environment: environment), Date().timeIntervalSince(started))
+                })
+            }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+    }
+
+    static let offPoolGate = DispatchSemaphore(value: max(2, ProcessInfo.processInfo.activeProcessorCount))
+
     static func run(_ executable: URL, _ arguments: [String], stdin: String? = nil, in directory: URL = root,
                     environment: [String: String] = [:]) throws -> CommandResult {
         let process = Process()

@@ -108,12 +108,11 @@ extension CommandResult {
 @Suite("onboard run: hostile scripts")
 struct HostileScriptTests {
     @Test("a hostile script gets its exact safe outcome", arguments: HostileCase.all)
-    func hostile(_ c: HostileCase) throws {
+    func hostile(_ c: HostileCase) async throws {
         let folder = try c.makeFolder()
-        let started = Date()
-        let r = try CLI.onboard(["run"] + c.flags + [c.script], in: folder.url,
-                                environment: ["YOUSIGN_API_KEY": HostileCase.secret].merging(c.environment) { _, new in new })
-        let elapsed = Date().timeIntervalSince(started)
+        let (r, elapsed) = try await CLI.onboardOffPool(
+            ["run"] + c.flags + [c.script], in: folder.url,
+            environment: ["YOUSIGN_API_KEY": HostileCase.secret].merging(c.environment) { _, new in new })
         #expect(r.status == c.expect, "\(r.brief)")
         if let stdout = c.stdout { #expect(r.stdout == stdout, "\(r.brief)") }
         for needle in c.stdoutContains { #expect(r.stdout.contains(needle), "stdout lacks \(needle.debugDescription)\n\(r.brief)") }
@@ -133,9 +132,9 @@ struct HostileScriptTests {
     }
 
     @Test("fuzz: seeded token soup and mutated flows always end with a clear outcome")
-    func fuzz() throws {
+    func fuzz() async throws {
         let width = min(4, max(2, ProcessInfo.processInfo.activeProcessorCount))
-        let failures = HostileFuzz.parallelMap(count: HostileFuzz.count, width: width) { HostileFuzz.problem(program: $0) }
+        let failures = await HostileFuzz.parallelMap(count: HostileFuzz.count, width: width) { HostileFuzz.problem(program: $0) }
             .compactMap { $0 }
         #expect(failures.isEmpty, "\(failures.count) of \(HostileFuzz.count) programs failed:\n\(failures.prefix(5).joined(separator: "\n\n"))")
     }

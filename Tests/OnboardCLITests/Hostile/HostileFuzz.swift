@@ -182,7 +182,7 @@ enum HostileFuzz {
 
     /// `body(0..<count)` on `width` threads of their own (not Dispatch's pool, which CLI.run
     /// uses to read pipes), results in order.
-    static func parallelMap<T: Sendable>(count: Int, width: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
+    static func parallelMap<T: Sendable>(count: Int, width: Int, _ body: @escaping @Sendable (Int) -> T) async -> [T] {
         let box = ParallelResults<T>(count: count)
         let done = DispatchGroup()
         for _ in 0..<width {
@@ -194,7 +194,8 @@ enum HostileFuzz {
             thread.stackSize = 1 << 20
             thread.start()
         }
-        done.wait()
+        // waited for without holding one of Swift's cooperative threads
+        await withCheckedContinuation { continuation in done.notify(queue: .global()) { continuation.resume() } }
         return box.results()
     }
 }
