@@ -30,6 +30,9 @@ let package = Package(
             name: "CLuaShims", dependencies: ["CLua"],
             linkerSettings: [.linkedLibrary(":liblua5.4.a"), .linkedLibrary("m")]
         ),
+        // Line editing for `onboard repl` over BSD libedit (Debian's libedit-dev): every el_set
+        // call is variadic, which Swift cannot call, so the editor is a small C file.
+        .target(name: "CLineEditor", linkerSettings: [.linkedLibrary("edit")]),
         // JSON with exact int64 integers, sorted keys and byte offsets in errors. No Lua.
         .target(name: "JSONCodec"),
         .target(name: "LuaKit", dependencies: ["CLua", "CLuaShims", "JSONCodec"]),
@@ -70,10 +73,13 @@ let package = Package(
         // The only place Lua meets the API: the `yousign` module, the flow host (every effect a
         // flow has goes through it), files.
         .target(name: "OnboardRuntime", dependencies: ["LuaKit", "CLuaShims", "JSONCodec", "YousignAPI", "YousignWire"]),
+        // `onboard repl`'s terminal side: line editing, history, commands, the read-eval-print
+        // loop over a REPL engine (worker process or in process) from OnboardRuntime.
+        .target(name: "OnboardREPL", dependencies: ["OnboardRuntime", "LuaKit", "CLineEditor", "CLuaShims"]),
         .executableTarget(
             name: "onboard",
             dependencies: [
-                "OnboardRuntime", "LuaKit", "YousignEmulator", "YousignEmulatorServer", "YousignAPI", "YousignWire",
+                "OnboardRuntime", "OnboardREPL", "LuaKit", "YousignEmulator", "YousignEmulatorServer", "YousignAPI", "YousignWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -103,6 +109,7 @@ let package = Package(
             name: "OnboardRuntimeTests",
             dependencies: ["OnboardRuntime", "LuaKit", "YousignAPI", "YousignEmulator", "YousignWire", "JSONCodec"]
         ),
+        .testTarget(name: "OnboardREPLTests", dependencies: ["OnboardREPL", "OnboardRuntime", "LuaKit"]),
         .testTarget(name: "OnboardCLITests", dependencies: ["onboard"]),
     ],
     swiftLanguageModes: [.v6]

@@ -10,3 +10,44 @@ int onb_leave_network(void) {
     if (unshare(CLONE_NEWUSER | CLONE_NEWNET) == 0) return 0;
     return -1;
 }
+
+/* The SIGINT self-pipe: the handler only writes a byte (async-signal-safe); a thread reads the
+   pipe and does the real work (cancelling a Lua state takes a lock). */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+static int sigint_write_end = -1;
+
+static void on_sigint(int signo) {
+    (void)signo;
+    int saved = errno;
+    if (sigint_write_end >= 0) { ssize_t ignored = write(sigint_write_end, "!", 1); (void)ignored; }
+    errno = saved;
+}
+
+int onb_sigint_pipe(void) {
+    static int read_end = -1;
+    if (read_end >= 0) return read_end;
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) return -1;
+    fcntl(fds[1], F_SETFL, O_NONBLOCK); /* a flood of ^C never blocks the handler */
+    sigint_write_end = fds[1];
+    read_end = fds[0];
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = on_sigint;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    if (sigaction(SIGINT, &action, NULL) != 0) return -1;
+    /* a blocked SIGINT is inherited across exec (a parent's thread pool blocks it, say):
+       unblock it in this thread so Ctrl-C arrives */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+    return read_end;
+}

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 import YousignAPI
 
 /// Every effect a flow has outside its Lua state goes through here, and nowhere else: API
@@ -18,6 +19,8 @@ public final class FlowHost: FlowEffects {
     public let files: FileAccess
     /// The environment variables `env.get` may return (`--allow-env`).
     public let env: EnvAccess
+    /// The sleep in progress, for `interruptWaits`.
+    private let waiting = Mutex<Task<Void, Never>?>(nil)
 
     public init(backend: BackendDescription, client: YousignClient, control: EmulatorControl?, clock: any WaitClock,
                 files: FileAccess, env: EnvAccess = EnvAccess()) {
@@ -103,8 +106,22 @@ public final class FlowHost: FlowEffects {
     public func now() -> Double { blocking { [clock] in await clock.now() } }
 
     /// Waits: on the embedded emulator the emulator's clock moves on at once; elsewhere the
-    /// thread sleeps.
-    public func sleep(seconds: Double) { blocking { [clock] in await clock.sleep(seconds: seconds) } }
+    /// thread sleeps, until `interruptWaits` (Ctrl-C in `onboard repl`).
+    public func sleep(seconds: Double) {
+        let done = DispatchSemaphore(value: 0)
+        let task = Task { [clock] in
+            await clock.sleep(seconds: seconds)
+            done.signal()
+        }
+        waiting.withLock { $0 = task }
+        done.wait()
+        waiting.withLock { $0 = nil }
+    }
+
+    /// Ends the current wait at once (a real sleep is cancelled; the script goes on as if it
+    /// had ended). API calls in flight are left to finish: stopping one half-way could leave the
+    /// caller unsure whether it happened.
+    public func interruptWaits() { waiting.withLock { $0?.cancel() } }
 
     /// A seed for the script's `math.random`, so a replay can give the same numbers.
     public func randomSeed() -> Int64 { Int64.random(in: Int64.min...Int64.max) }

@@ -18,7 +18,9 @@ public enum TerminalOutput {
     }
 
     /// The bytes with every unsafe control made visible; valid UTF-8 otherwise untouched.
-    public static func escape(_ bytes: [UInt8]) -> [UInt8] {
+    /// `keepingColours` lets SGR sequences (`ESC [ digits ; digits m`: colours only) through, for
+    /// text the host coloured itself (the REPL's printer quotes the script's own escapes).
+    public static func escape(_ bytes: [UInt8], keepingColours: Bool = false) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var i = 0
@@ -26,6 +28,15 @@ public enum TerminalOutput {
         func hex(_ b: UInt8) -> [UInt8] { [0x5C, 0x78, digits[Int(b >> 4)], digits[Int(b & 0xF)]] }  // \xHH
         while i < bytes.count {
             let b = bytes[i]
+            if keepingColours, b == 0x1B, i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "[") {
+                var j = i + 2
+                while j < bytes.count, bytes[j] == UInt8(ascii: ";") || (0x30...0x39).contains(bytes[j]) { j += 1 }
+                if j < bytes.count, bytes[j] == UInt8(ascii: "m"), j - i <= 16 {
+                    out += bytes[i...j]
+                    i = j + 1
+                    continue
+                }
+            }
             if b < 0x20 && b != 0x0A && b != 0x09 || b == 0x7F {
                 out += hex(b)
                 i += 1

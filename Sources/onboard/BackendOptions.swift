@@ -51,6 +51,14 @@ struct BackendOptions: ParsableArguments {
         if state != nil && ephemeral { throw ValidationError("--state and --ephemeral exclude each other") }
     }
 
+    /// `makeHost`, or the reason on standard error and the usage exit status.
+    func hostOrExit(permissions: PermissionOptions) throws -> FlowHost {
+        do { return try makeHost(permissions: permissions) } catch {
+            Diagnostics.error(error.description)
+            throw ExitCode(ExitStatus.usage)
+        }
+    }
+
     /// The flow host for the chosen backend. The embedded emulator opens its state on first use.
     func makeHost(permissions: PermissionOptions,
                   environment: [String: String] = ProcessInfo.processInfo.environment) throws(BackendError) -> FlowHost {

@@ -63,11 +63,7 @@ struct Run: ParsableCommand {
 
     func run() throws {
         let limits = try limitOptions.limits()
-        let host: FlowHost
-        do { host = try backend.makeHost(permissions: permissions) } catch {
-            Diagnostics.error(error.description)
-            throw ExitCode(ExitStatus.usage)
-        }
+        let host = try backend.hostOrExit(permissions: permissions)
         let script: ScriptSource?
         do {
             switch file {

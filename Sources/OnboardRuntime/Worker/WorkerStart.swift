@@ -14,14 +14,15 @@ struct WorkerStart {
     var backendSummary: String
     var hasEmulator: Bool
 
-    func encode() -> (JSONValue, [UInt8]) {
+    /// The `start` message (`op` `repl` for a REPL session).
+    func encode(op: String = "start") -> (JSONValue, [UInt8]) {
         var blob: [UInt8] = []
         func source(_ s: ScriptSource) -> JSONValue {
             blob += s.bytes
             return ["chunk": .string(s.chunkName), "folder": .string(s.folder), "length": .integer(Int64(s.bytes.count))]
         }
         var header: [String: JSONValue] = [
-            "op": "start",
+            "op": .string(op),
             "preludes": .array(preludes.map(source)),
             "arguments": .array(arguments.map { .string($0) }),
             "interpreter_arguments": .array(interpreterArguments.map { .string($0) }),

@@ -143,7 +143,7 @@ public struct WorkerSupervisor: Sendable {
                         break
                     }
                     state.serving(Self.describe(op))
-                    let (reply, replyBlob) = try serve(op, header, blob, effects)
+                    let (reply, replyBlob) = try Self.serve(op, header, blob, effects)
                     state.serving(nil)
                     if killed.isSet { break }
                     try WorkerWire.write(writeFD, reply, replyBlob)
@@ -189,7 +189,7 @@ public struct WorkerSupervisor: Sendable {
     }
 
     /// One request of the worker, answered with the parent's effects.
-    private func serve(_ op: String?, _ header: JSONValue, _ blob: [UInt8], _ effects: any FlowEffects) throws(WorkerWire.Failure) -> (JSONValue, [UInt8]) {
+    static func serve(_ op: String?, _ header: JSONValue, _ blob: [UInt8], _ effects: any FlowEffects) throws(WorkerWire.Failure) -> (JSONValue, [UInt8]) {
         switch op {
         case "perform": return WorkerMessages.encode(effects.perform(try WorkerMessages.decodeCall(header, blob)))
         case "control": return WorkerMessages.encode(effects.control(try WorkerMessages.decodeAction(header)))

@@ -2,10 +2,10 @@ import LuaKit
 
 /// How a failed run reads on standard error: `file:line: message`, then the traceback.
 /// A limit is named by the flag that sets it, from the host's kill flag, never from the text.
-struct ErrorReport {
-    let text: String
+public struct ErrorReport {
+    public let text: String
 
-    init(_ error: LuaError, limits: LuaLimits) {
+    public init(_ error: LuaError, limits: LuaLimits) {
         var text: String
         switch error.status {
         case .limit(let kind):
@@ -23,7 +23,7 @@ struct ErrorReport {
 
     /// A script's message cut to `limit` bytes, saying how much was left out: a script must not
     /// flood standard error through an error message, whatever --output-limit says.
-    static func bounded(_ text: String, _ limit: Int) -> String {
+    public static func bounded(_ text: String, _ limit: Int) -> String {
         let bytes = Array(text.utf8)
         guard bytes.count > limit else { return text }
         var cut = limit
