@@ -48,6 +48,7 @@ for word in string.gmatch("and break do else elseif end false for function goto 
 -- The session: values of prompt locals, and which names are prompt locals. A name a running
 -- line declares is "pending" until its `local` statement assigns it, then true.
 local locals, declared = {}, {}
+local assigned = { n = 0 }   -- tables the running line assigned to names (for ids)
 
 -- The environment of every line: prompt locals first, then the globals.
 local env = setmetatable({}, {
@@ -57,6 +58,9 @@ local env = setmetatable({}, {
   end,
   __newindex = function(_, k, v)
     if declared[k] then declared[k], locals[k] = true, v else G[k] = v end
+    -- the first tables a line assigns (`s = yousign.workflow_sessions.create{...}`) are searched
+    -- for ids after it, like the results it shows
+    if type(v) == "table" and assigned.n < 8 then assigned.n = assigned.n + 1; assigned[assigned.n] = v end
   end,
 })
 
@@ -274,7 +278,10 @@ function M.eval(code, chunkname, opts)
       if fn2 then fn, names = fn2, found end
     end
   end
+  assigned = { n = 0 }
   local results = run(fn, names, pass)
+  pcall(remember_ids, assigned)
+  assigned = { n = 0 }
   if results.n == 0 then return "ok", "" end
   rawset(G, "_", results[1])
   pcall(remember_ids, results)

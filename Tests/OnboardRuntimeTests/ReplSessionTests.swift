@@ -97,11 +97,11 @@ struct ReplSessionTests {
         #expect(await eval("function boom() error('deep') end") == .value(""))
         guard case .failed(let deep) = await eval("boom()") else { Issue.record("no failure"); return }
         #expect(deep.message == "stdin:1: deep")
-        #expect(deep.traceback?.contains("[C]: in global 'error'") == true, "\(deep.traceback ?? "")")
+        #expect(deep.traceback?.contains("stdin:1: in global 'boom'") == true, "\(deep.traceback ?? "")")
         #expect(await eval("function outer() local v = boom() return v end") == .value(""))
         guard case .failed(let nested) = await eval("outer()") else { Issue.record("no failure"); return }
         #expect(nested.traceback?.contains("stdin:1: in global 'boom'") == true, "\(nested.traceback ?? "")")
-        #expect(deep.traceback?.contains("repl.lua") == false)
+        #expect(deep.traceback?.contains("repl.lua") == false && deep.traceback?.contains("[C]") == false)
     }
 
     @Test("interrupting a running statement keeps the session's state")
@@ -149,10 +149,15 @@ struct ReplSessionTests {
         guard case .value(let id) = await eval("sr.id") else { Issue.record("no id"); return }
         #expect(await eval("sr.status") == .value("\"draft\""))
         let bare = id.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-        // ids are remembered from printed results
-        _ = await eval("sr")
+        // ids are remembered from the tables a line assigns and from printed results
         let completion = await complete("yousign.signature_requests.get(\"")
         #expect(completion.candidates.contains { $0.hasPrefix(bare) }, "\(completion)")
+        // an API error at the prompt: the line's own location, no traceback through the stdlib
+        guard case .failed(let notFound) = await eval("yousign.signature_requests.get('nope')") else {
+            Issue.record("no failure"); return
+        }
+        #expect(notFound.message.hasPrefix("stdin:1: GET /v3/signature_requests/nope: 404"), "\(notFound.message)")
+        #expect(notFound.traceback == nil, "\(notFound.traceback ?? "")")
     }
 
     @Test("completion: globals, fields at any depth, methods after a colon")

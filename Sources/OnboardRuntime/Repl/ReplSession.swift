@@ -63,12 +63,13 @@ public final class ReplSession {
         return ""
     }
 
-    /// The traceback without the REPL's own frames (stdlib/repl.lua calls each line as
-    /// `prompt_chunk`, shown as the main chunk); nil when nothing is left but the line itself:
-    /// an error typed at the prompt needs no traceback to find.
+    /// The traceback without the host's frames (the shipped stdlib, C functions; stdlib/repl.lua
+    /// calls each line as `prompt_chunk`, shown as the main chunk); nil when nothing is left but
+    /// the line itself: an error typed at the prompt, or an API error of a call typed there,
+    /// needs no traceback to find.
     static func trimTraceback(_ traceback: String) -> String? {
         let lines = traceback.split(separator: "\n", omittingEmptySubsequences: false)
-            .filter { !$0.contains("stdlib/repl.lua") && !$0.contains("[C]: in ?") }
+            .filter { !$0.contains("stdlib/") && !$0.contains("[C]: in ") }
             .map { $0.replacingOccurrences(of: "in local 'prompt_chunk'", with: "in main chunk") }
         let frames = lines.dropFirst().filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         if frames.allSatisfy({ $0.contains("in main chunk") || $0.contains("(...tail calls...)") }) { return nil }
