@@ -13,9 +13,9 @@ struct Repl: ParsableCommand {
             search (history per folder in .onboard/repl_history), Ctrl-C to drop the line or
             interrupt the running statement, Ctrl-D to leave. `.help` lists the commands.
 
-            When standard input is not a terminal, it is read to its end and run line by line
-            with the same rules, printing results without prompts or colours; the exit status is
-            1 if any input failed.
+            When standard input or output is not a terminal, the input is read to its end and
+            run line by line with the same rules, printing results without prompts or colours;
+            the exit status is 1 if any input failed.
 
             Each statement gets the limits of a run (--time-limit and the others).
             """
@@ -40,9 +40,10 @@ struct Repl: ParsableCommand {
     func run() throws {
         let limits = try limitOptions.limits()
         let host = try backend.hostOrExit(permissions: permissions)
-        let interactive = isatty(0) != 0
+        // a person at a terminal; with either end redirected the input is a script
+        let interactive = isatty(0) != 0 && isatty(1) != 0
         let environment = ProcessInfo.processInfo.environment
-        let color = interactive && isatty(1) != 0 && !noColor && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb"
+        let color = interactive && !noColor && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb"
         let run = ScriptRun(script: nil, interpreterArguments: ["onboard", "repl"], limits: limits,
                             output: TerminalOutput.write, host: host)
         let engine: any ReplEngine
