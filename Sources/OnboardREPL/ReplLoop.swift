@@ -48,8 +48,9 @@ public final class ReplLoop {
             let prompt = settings.interactive ? (pending.isEmpty ? "> " : ">> ") : ""
             switch source.read(prompt: prompt) {
             case .end:
-                if !pending.isEmpty {
-                    // the input ended inside a statement: say what Lua says about it
+                if !pending.isEmpty && !settings.interactive {
+                    // a script ended inside a statement: say what Lua says about it (at the
+                    // prompt, Ctrl-D on >> leaves as lua.c does, dropping the statement)
                     report(engine.evaluate(pending.joined(separator: "\n"), chunkName: "=stdin", color: settings.color, file: true))
                 }
                 if settings.interactive { output.result("") }

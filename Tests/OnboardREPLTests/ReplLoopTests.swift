@@ -67,6 +67,13 @@ struct ReplLoopTests {
         #expect(streams.stderr.contains("<eof>"), "\(streams.stderr)")
     }
 
+    @Test("at the prompt, the end of input inside a statement just leaves")
+    func endsInsideInteractively() throws {
+        let (status, streams) = try session("function f()\n  return 1\n", interactive: true)
+        #expect(status == 0)
+        #expect(streams.stderr == "", "\(streams.stderr)")
+    }
+
     @Test("commands: .help, .backend, .load, unknown ones, and .exit stops reading")
     func commands() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("onboard-repl-\(UUID().uuidString)")
