@@ -1,3 +1,5 @@
+import Foundation
+
 /// The REPL's own commands. A line is one when it starts with `.` and a letter: no Lua
 /// statement or expression does (`.5` is a number, and stays Lua).
 enum ReplCommand: Equatable {
@@ -43,5 +45,3 @@ enum ReplCommand: Equatable {
           Ctrl-D         exit, on an empty line
         """
 }
-
-import Foundation

@@ -8,17 +8,17 @@ struct BackendCommandTests {
     static let secret = "sk_test_7f3c9e1d5b2a48e6a0c4d8f2b6e1a9c3"
 
     @Test("--base-url without a key in the environment is a usage error that names the variable")
-    func missingKey() throws {
-        let r = try CLI.onboard(["run", "--base-url", "https://api-sandbox.yousign.app/v3", "-e", "print(1)"], environment: ["HOME": "/tmp"])
+    func missingKey() async throws {
+        let r = try await CLI.onboardAsync(["run", "--base-url", "https://api-sandbox.yousign.app/v3", "-e", "print(1)"], environment: ["HOME": "/tmp"])
         #expect(r.status == 2)
         #expect(r.stderr.contains("set YOUSIGN_API_KEY to your Yousign API key for https://api-sandbox.yousign.app/v3"), "\(r)")
-        let both = try CLI.onboard(["run", "--ephemeral", "--emulator", "http://127.0.0.1:1", "-e", "print(1)"])
+        let both = try await CLI.onboardAsync(["run", "--ephemeral", "--emulator", "http://127.0.0.1:1", "-e", "print(1)"])
         #expect(both.status == 2)
         #expect(both.stderr.contains("choose one backend"), "\(both)")
     }
 
     @Test("profiles name the backend and the variable holding the key; the key never shows")
-    func profilesAndRedaction() throws {
+    func profilesAndRedaction() async throws {
         let folder = try TempFolder()
         let server = try ServeProcess(["serve", "--ephemeral", "--port", "0", "--api-key", Self.secret], in: folder.url)
         let toml = """
@@ -44,23 +44,23 @@ struct BackendCommandTests {
             """
         try Data(script.utf8).write(to: folder.url.appendingPathComponent("flow.lua"))
         let env = ["ACME_YOUSIGN_KEY": Self.secret, "ONBOARD_LOG": "debug"]
-        let r = try CLI.onboard(["run", "flow.lua"], in: folder.url, environment: env)
+        let r = try await CLI.onboardAsync(["run", "flow.lua"], in: folder.url, environment: env)
         #expect(r.status == 1, "\(r)")
         #expect(r.stdout.hasPrefix("emulator at http://127.0.0.1:\(server.port)/v3, profile local\n3\n"), "\(r)")
         #expect(r.stderr.contains("flow.lua:7: GET /v3/workflow_sessions/00000000-0000-4000-8000-000000000000: 404 resource.not_found"), "\(r)")
         #expect(r.stderr.contains("GET /v3/workflow_templates -> 200"), "debug logs go to stderr: \(r.stderr)")
 
-        let wrongKey = try CLI.onboard(["run", "flow.lua"], in: folder.url, environment: ["ACME_YOUSIGN_KEY": Self.secret + "x"])
+        let wrongKey = try await CLI.onboardAsync(["run", "flow.lua"], in: folder.url, environment: ["ACME_YOUSIGN_KEY": Self.secret + "x"])
         #expect(wrongKey.status == 1)
         #expect(wrongKey.stderr.contains("401"), "\(wrongKey)")
 
-        let memory = try CLI.onboard(["run", "--profile", "memory", "-e", "print(yousign.backend)"], in: folder.url)
+        let memory = try await CLI.onboardAsync(["run", "--profile", "memory", "-e", "print(yousign.backend)"], in: folder.url)
         #expect(memory.stdout == "embedded emulator (in memory), profile memory\n", "\(memory)")
-        let unknown = try CLI.onboard(["run", "--profile", "nope", "-e", "print(1)"], in: folder.url)
+        let unknown = try await CLI.onboardAsync(["run", "--profile", "nope", "-e", "print(1)"], in: folder.url)
         #expect(unknown.status == 2)
         #expect(unknown.stderr.contains("no profile 'nope' in onboard.toml (profiles: local, memory)"), "\(unknown)")
 
-        let dead = try CLI.onboard(["run", "--base-url", "http://127.0.0.1:9/v3", "-e", "yousign.workflow_templates.list()"],
+        let dead = try await CLI.onboardAsync(["run", "--base-url", "http://127.0.0.1:9/v3", "-e", "yousign.workflow_templates.list()"],
                                    in: folder.url, environment: ["YOUSIGN_API_KEY": Self.secret, "ONBOARD_LOG": "debug"])
         #expect(dead.status == 1)
         #expect(dead.stderr.contains("connection refused"), "\(dead)")
@@ -75,24 +75,24 @@ struct BackendCommandTests {
     }
 
     @Test("a malformed onboard.toml names its line")
-    func badConfig() throws {
+    func badConfig() async throws {
         let folder = try TempFolder(text: ["onboard.toml": "[profiles.a]\nbase_url = https://x\n"])
-        let r = try CLI.onboard(["run", "-e", "print(1)"], in: folder.url)
+        let r = try await CLI.onboardAsync(["run", "-e", "print(1)"], in: folder.url)
         #expect(r.status == 2)
         #expect(r.stderr.contains("onboard.toml:2: cannot read the value https://x (strings need quotes)"), "\(r)")
         let keyInFile = try TempFolder(text: ["onboard.toml": "[profiles.a]\napi_key_env = \"sk-123 456\"\n"])
-        let k = try CLI.onboard(["run", "-e", "print(1)"], in: keyInFile.url)
+        let k = try await CLI.onboardAsync(["run", "-e", "print(1)"], in: keyInFile.url)
         #expect(k.status == 2)
         #expect(k.stderr.contains("must name an environment variable"), "\(k)")
         #expect(!k.stderr.contains("sk-123"))
     }
 
     @Test("on Yousign there is no `emulator`; --request-timeout is checked")
-    func yousignBackend() throws {
-        let r = try CLI.onboard(["run", "--base-url", "http://127.0.0.1:9/v3", "-e", "print(emulator, yousign.backend)"],
+    func yousignBackend() async throws {
+        let r = try await CLI.onboardAsync(["run", "--base-url", "http://127.0.0.1:9/v3", "-e", "print(emulator, yousign.backend)"],
                                 environment: ["YOUSIGN_API_KEY": Self.secret])
         #expect(r.stdout == "nil\tYousign at http://127.0.0.1:9/v3\n", "\(r)")
-        let bad = try CLI.onboard(["run", "--ephemeral", "--request-timeout", "soon", "-e", "print(1)"])
+        let bad = try await CLI.onboardAsync(["run", "--ephemeral", "--request-timeout", "soon", "-e", "print(1)"])
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("--request-timeout: 'soon' is not a duration like 500ms, 30s or 2m"), "\(bad)")
     }

@@ -28,18 +28,34 @@ enum CLI {
     }
 
     /// `onboard` as above, from an async test, without holding one of Swift's cooperative
-    /// threads while it runs (there are as many as cores: a battery of runs blocking them all
-    /// would starve the in-process tests that need them). At most `offPoolGate`'s width at a
-    /// time; `seconds` is the run's own time, not the wait for its turn.
-    static func onboardOffPool(_ arguments: [String], stdin: String? = nil, in directory: URL = root,
-                               environment: [String: String] = [:]) async throws -> (result: CommandResult, seconds: Double) {
+    /// threads while it runs (there are as many as cores: runs blocking them all would starve
+    /// the in-process tests that need them). At most `gate`'s width of runs at a time, so a
+    /// battery of async tests does not start them all at once.
+    static func onboardAsync(_ arguments: [String], stdin: String? = nil, in directory: URL = root,
+                             environment: [String: String] = [:]) async throws -> CommandResult {
+        try await timedAsync(binary, arguments, stdin: stdin, in: directory, environment: environment).result
+    }
+
+    static func runAsync(_ executable: URL, _ arguments: [String], stdin: String? = nil, in directory: URL = root,
+                         environment: [String: String] = [:]) async throws -> CommandResult {
+        try await timedAsync(executable, arguments, stdin: stdin, in: directory, environment: environment).result
+    }
+
+    /// As `onboardAsync`, with the run's own time (not the wait for its turn).
+    static func onboardTimed(_ arguments: [String], stdin: String? = nil, in directory: URL = root,
+                             environment: [String: String] = [:]) async throws -> (result: CommandResult, seconds: Double) {
+        try await timedAsync(binary, arguments, stdin: stdin, in: directory, environment: environment)
+    }
+
+    static func timedAsync(_ executable: URL, _ arguments: [String], stdin: String?, in directory: URL,
+                           environment: [String: String]) async throws -> (result: CommandResult, seconds: Double) {
         try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
-                offPoolGate.wait()
-                defer { offPoolGate.signal() }
+                gate.wait()
+                defer { gate.signal() }
                 let started = Date()
                 continuation.resume(with: Result {
-                    (try onboard(arguments, stdin: stdin, in: directory, environment: environment), Date().timeIntervalSince(started))
+                    (try run(executable, arguments, stdin: stdin, in: directory, environment: environment), Date().timeIntervalSince(started))
                 })
             }
             thread.stackSize = 1 << 20
@@ -47,7 +63,7 @@ enum CLI {
         }
     }
 
-    static let offPoolGate = DispatchSemaphore(value: max(2, ProcessInfo.processInfo.activeProcessorCount))
+    static let gate = DispatchSemaphore(value: max(2, ProcessInfo.processInfo.activeProcessorCount))
 
     static func run(_ executable: URL, _ arguments: [String], stdin: String? = nil, in directory: URL = root,
                     environment: [String: String] = [:]) throws -> CommandResult {

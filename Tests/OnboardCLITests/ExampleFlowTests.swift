@@ -25,16 +25,16 @@ struct ExampleFlowTests {
     }
 
     @Test("each example ends as documented, and reads the same on both backends")
-    func examples() throws {
+    func examples() async throws {
         let folder = try TempFolder()
         let server = try ServeProcess(["serve", "--ephemeral", "--port", "0"], in: folder.url)
         defer { _ = server.stop(SIGTERM) }
         for (file, lastLine) in Self.examples {
-            let embedded = try CLI.onboard(["run", "--ephemeral", "--allow-read=examples/files", "examples/\(file)"], environment: ["ONBOARD_PROFILE": ""])
+            let embedded = try await CLI.onboardAsync(["run", "--ephemeral", "--allow-read=examples/files", "examples/\(file)"], environment: ["ONBOARD_PROFILE": ""])
             #expect(embedded.status == 0, "\(file): \(embedded)")
             #expect(embedded.stdout.split(separator: "\n").last.map(String.init) == lastLine, "\(file)")
             #expect(embedded.stderr.isEmpty, "\(file): \(embedded.stderr)")
-            let served = try CLI.onboard(["run", "--emulator", "http://127.0.0.1:\(server.port)", "--allow-read=examples/files", "examples/\(file)"],
+            let served = try await CLI.onboardAsync(["run", "--emulator", "http://127.0.0.1:\(server.port)", "--allow-read=examples/files", "examples/\(file)"],
                                          environment: ["ONBOARD_PROFILE": ""])
             #expect(served.status == 0, "\(file) over loopback: \(served)")
             #expect(Self.normalized(served.stdout) == Self.normalized(embedded.stdout), "\(file): the backends disagree")
@@ -42,22 +42,22 @@ struct ExampleFlowTests {
     }
 
     @Test("the default state is .onboard/emulator.sqlite in the current folder, made on first use and kept")
-    func defaultState() throws {
+    func defaultState() async throws {
         let folder = try TempFolder()
         let examples = CLI.root.appendingPathComponent("examples")
         try FileManager.default.createSymbolicLink(at: folder.url.appendingPathComponent("examples"), withDestinationURL: examples)
-        let hello = try CLI.onboard(["run", "examples/hello.lua", "Kelly"], in: folder.url)
+        let hello = try await CLI.onboardAsync(["run", "examples/hello.lua", "Kelly"], in: folder.url)
         #expect(hello.status == 0, "\(hello)")
         #expect(!FileManager.default.fileExists(atPath: folder.url.appendingPathComponent(".onboard").path),
                 "a run that never calls the API leaves no state")
         let script = "print(#yousign.signature_requests.list().data)\nyousign.signature_requests.create{ name = 'kept', delivery_mode = 'none' }\n"
         try Data(script.utf8).write(to: folder.url.appendingPathComponent("count.lua"))
-        let first = try CLI.onboard(["run", "count.lua"], in: folder.url)
-        let second = try CLI.onboard(["run", "count.lua"], in: folder.url)
+        let first = try await CLI.onboardAsync(["run", "count.lua"], in: folder.url)
+        let second = try await CLI.onboardAsync(["run", "count.lua"], in: folder.url)
         #expect(first.stdout == "0\n", "\(first)")
         #expect(second.stdout == "1\n", "\(second)")
         #expect(FileManager.default.fileExists(atPath: folder.url.appendingPathComponent(".onboard/emulator.sqlite").path))
-        let ephemeral = try CLI.onboard(["run", "--ephemeral", "count.lua"], in: folder.url)
+        let ephemeral = try await CLI.onboardAsync(["run", "--ephemeral", "count.lua"], in: folder.url)
         #expect(ephemeral.stdout == "0\n")
     }
 }

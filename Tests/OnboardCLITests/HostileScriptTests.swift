@@ -110,7 +110,7 @@ struct HostileScriptTests {
     @Test("a hostile script gets its exact safe outcome", arguments: HostileCase.all)
     func hostile(_ c: HostileCase) async throws {
         let folder = try c.makeFolder()
-        let (r, elapsed) = try await CLI.onboardOffPool(
+        let (r, elapsed) = try await CLI.onboardTimed(
             ["run"] + c.flags + [c.script], in: folder.url,
             environment: ["YOUSIGN_API_KEY": HostileCase.secret].merging(c.environment) { _, new in new })
         #expect(r.status == c.expect, "\(r.brief)")
@@ -142,7 +142,7 @@ struct HostileScriptTests {
     // WEAKNESS W7: this test fails on the build it was written against: a 2xx answer reaches the
     // script unscrubbed (its first line prints the key).
     @Test("a server that echoes the key back cannot get it into the script's hands or its output")
-    func echoingServer() throws {
+    func echoingServer() async throws {
         let server = try EchoServer()
         defer { server.stop() }
         let folder = try TempFolder(text: ["case.lua": """
@@ -150,7 +150,7 @@ struct HostileScriptTests {
             print(ok, ok and json.encode(result) or tostring(result))
             print(pcall(yousign.request, {method = "GET", path = "/fail"}))
             """])
-        let r = try CLI.onboard(["run", "--base-url", "http://127.0.0.1:\(server.port)/v3", "--time-limit", "20s", "case.lua"],
+        let r = try await CLI.onboardAsync(["run", "--base-url", "http://127.0.0.1:\(server.port)/v3", "--time-limit", "20s", "case.lua"],
                                 in: folder.url, environment: ["YOUSIGN_API_KEY": HostileCase.secret])
         #expect(r.status == 0, "\(r.brief)")
         #expect(r.stdout.hasPrefix("true\t"), "\(r.brief)")

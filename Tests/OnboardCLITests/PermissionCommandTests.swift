@@ -5,18 +5,18 @@ import Testing
 @Suite("onboard run: permissions")
 struct PermissionCommandTests {
     @Test("an upload without --allow-read fails naming the flag; with it the flow runs")
-    func readGrant() throws {
-        let denied = try CLI.onboard(["run", "--ephemeral", "examples/onboarding.lua"])
+    func readGrant() async throws {
+        let denied = try await CLI.onboardAsync(["run", "--ephemeral", "examples/onboarding.lua"])
         #expect(denied.status == 1)
         #expect(denied.stderr.contains("examples/onboarding.lua:"), "\(denied)")
         #expect(denied.stderr.contains("read access to 'examples/files/verified_id_document_verification.pdf' is not granted; allow it with --allow-read=examples/files"), "\(denied)")
         #expect(!denied.stderr.contains(CLI.root.path), "no host path in \(denied.stderr)")
-        let allowed = try CLI.onboard(["run", "--ephemeral", "--allow-read=examples/files", "examples/onboarding.lua"])
+        let allowed = try await CLI.onboardAsync(["run", "--ephemeral", "--allow-read=examples/files", "examples/onboarding.lua"])
         #expect(allowed.status == 0, "\(allowed)")
     }
 
     @Test("downloads need --allow-write; env.get needs --allow-env and never gives the key; --audit logs each use")
-    func writeEnvAndAudit() throws {
+    func writeEnvAndAudit() async throws {
         let folder = try TempFolder()
         try FileManager.default.createDirectory(at: folder.url.appendingPathComponent("out"), withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: folder.url.appendingPathComponent("files"), withIntermediateDirectories: true)
@@ -32,7 +32,7 @@ struct PermissionCommandTests {
             print(pcall(env.get, "YOUSIGN_API_KEY"))
             """
         try Data(script.utf8).write(to: folder.url.appendingPathComponent("flow.lua"))
-        let r = try CLI.onboard(["run", "--ephemeral", "--allow-read=files", "--allow-write=out", "--allow-env=ACME_*,YOUSIGN_API_KEY",
+        let r = try await CLI.onboardAsync(["run", "--ephemeral", "--allow-read=files", "--allow-write=out", "--allow-env=ACME_*,YOUSIGN_API_KEY",
                                  "--audit", "audit.jsonl", "flow.lua"],
                                 in: folder.url, environment: ["ACME_REGION": "eu-west", "YOUSIGN_API_KEY": "sk_test_never_shown_123"])
         #expect(r.status == 0, "\(r)")
@@ -55,16 +55,16 @@ struct PermissionCommandTests {
     }
 
     @Test("a profile's permissions apply to its runs")
-    func profilePermissions() throws {
+    func profilePermissions() async throws {
         let folder = try TempFolder(text: ["onboard.toml": """
             [profiles.acme]
             ephemeral = true
             [profiles.acme.permissions]
             env = ["ACME_*"]
             """, "flow.lua": "print(env.get('ACME_ID'))"])
-        let r = try CLI.onboard(["run", "--profile", "acme", "flow.lua"], in: folder.url, environment: ["ACME_ID": "42"])
+        let r = try await CLI.onboardAsync(["run", "--profile", "acme", "flow.lua"], in: folder.url, environment: ["ACME_ID": "42"])
         #expect(r.stdout == "42\n", "\(r)")
-        let without = try CLI.onboard(["run", "--ephemeral", "flow.lua"], in: folder.url, environment: ["ACME_ID": "42"])
+        let without = try await CLI.onboardAsync(["run", "--ephemeral", "flow.lua"], in: folder.url, environment: ["ACME_ID": "42"])
         #expect(without.status == 1)
         #expect(without.stderr.contains("ACME_ID is not granted; allow it with --allow-env=ACME_ID"), "\(without)")
     }

@@ -4,8 +4,8 @@ import Testing
 @Suite("onboard run, end to end on the built binary")
 struct RunCommandTests {
     @Test("the hello example prints its greeting")
-    func hello() throws {
-        let result = try CLI.onboard(["run", "examples/hello.lua", "Kelly"])
+    func hello() async throws {
+        let result = try await CLI.onboardAsync(["run", "examples/hello.lua", "Kelly"])
         #expect(result == CommandResult(status: 0, stdout: """
             Hello, Kelly!
             {"args":["Kelly"],"greeting":"hello","name":"Kelly"}
@@ -14,39 +14,39 @@ struct RunCommandTests {
     }
 
     @Test("arg and ... match lua5.4 for the same script and arguments")
-    func argLikeLua() throws {
+    func argLikeLua() async throws {
         let folder = try TempFolder(text: ["args.lua": """
             print(arg[0], #arg, select("#", ...), ...)
             for i = 1, #arg do print(i, arg[i]) end
             """])
         let args = ["args.lua", "one", "two words", "--flag", "-e", "x"]
-        let ours = try CLI.onboard(["run"] + args, in: folder.url)
+        let ours = try await CLI.onboardAsync(["run"] + args, in: folder.url)
         #expect(ours.status == 0)
         #expect(ours.stdout.hasPrefix("args.lua\t5\t5\tone\ttwo words\t--flag\t-e\tx\n"))
         guard let lua = CLI.lua else { return }
-        let theirs = try CLI.run(lua, args, in: folder.url)
+        let theirs = try await CLI.runAsync(lua, args, in: folder.url)
         #expect(ours.stdout == theirs.stdout)
     }
 
     @Test("negative arg indexes hold what came before the script")
-    func negativeArgs() throws {
+    func negativeArgs() async throws {
         let folder = try TempFolder(text: ["a.lua": "print(arg[-4], arg[-3], arg[-2], arg[-1], arg[0])"])
-        let result = try CLI.onboard(["run", "--time-limit", "2s", "a.lua"], in: folder.url)
+        let result = try await CLI.onboardAsync(["run", "--time-limit", "2s", "a.lua"], in: folder.url)
         #expect(result.stdout == "onboard\trun\t--time-limit\t2s\ta.lua\n")
     }
 
     @Test("-e runs code first; - reads the script from standard input")
-    func inlineAndStdin() throws {
-        let result = try CLI.onboard(["run", "-e", "greeting = 'hi'", "-"], stdin: "print(greeting, ...)", in: CLI.root)
+    func inlineAndStdin() async throws {
+        let result = try await CLI.onboardAsync(["run", "-e", "greeting = 'hi'", "-"], stdin: "print(greeting, ...)", in: CLI.root)
         #expect(result == CommandResult(status: 0, stdout: "hi\n", stderr: ""))
-        let only = try CLI.onboard(["run", "-e", "print(1 + 1)"])
+        let only = try await CLI.onboardAsync(["run", "-e", "print(1 + 1)"])
         #expect(only == CommandResult(status: 0, stdout: "2\n", stderr: ""))
     }
 
     @Test("a runtime error prints file:line: message and a traceback, exit 1")
-    func runtimeError() throws {
+    func runtimeError() async throws {
         let folder = try TempFolder(text: ["flow.lua": "print('before')\nlocal function check(x)\n  error('template ' .. x .. ' missing')\nend\ncheck('onboarding')\n"])
-        let result = try CLI.onboard(["run", "flow.lua"], in: folder.url)
+        let result = try await CLI.onboardAsync(["run", "flow.lua"], in: folder.url)
         #expect(result == CommandResult(status: 1, stdout: "before\n", stderr: """
             onboard: flow.lua:3: template onboarding missing
             stack traceback:
@@ -58,16 +58,16 @@ struct RunCommandTests {
     }
 
     @Test("a syntax error names the file and line, exit 1")
-    func syntaxError() throws {
+    func syntaxError() async throws {
         let folder = try TempFolder(text: ["bad.lua": "local ok = true\nif ok then\n"])
-        let result = try CLI.onboard(["run", "bad.lua"], in: folder.url)
+        let result = try await CLI.onboardAsync(["run", "bad.lua"], in: folder.url)
         #expect(result == CommandResult(status: 1, stdout: "", stderr: "onboard: bad.lua:3: 'end' expected (to close 'if' at line 2) near <eof>\n"))
     }
 
     @Test("a precompiled chunk is refused, exit 1")
-    func binaryChunk() throws {
+    func binaryChunk() async throws {
         let folder = try TempFolder(["flow.luac": [0x1B, 0x4C, 0x75, 0x61, 0x54, 0x00, 0x19, 0x93]])
-        let result = try CLI.onboard(["run", "flow.luac"], in: folder.url)
+        let result = try await CLI.onboardAsync(["run", "flow.luac"], in: folder.url)
         #expect(result == CommandResult(status: 1, stdout: "",
             stderr: "onboard: flow.luac: precompiled (binary) chunks are not accepted; run the .lua source instead\n"))
     }
@@ -82,15 +82,15 @@ struct RunCommandTests {
         (["--output-limit", "1KB", "-e", "while true do print(('x'):rep(99)) end"],
          "onboard: (command line):1: output limit exceeded (--output-limit 1KB)"),
     ])
-    func limits(_ arguments: [String], _ firstLine: String) throws {
-        let result = try CLI.onboard(["run"] + arguments)
+    func limits(_ arguments: [String], _ firstLine: String) async throws {
+        let result = try await CLI.onboardAsync(["run"] + arguments)
         #expect(result.status == 3)
         #expect(result.stderr.split(separator: "\n").first.map(String.init) == firstLine)
     }
 
     @Test("the output limit lets exactly the limit through")
-    func outputBytes() throws {
-        let result = try CLI.onboard(["run", "--output-limit", "1KB", "-e", "while true do print(('x'):rep(99)) end"])
+    func outputBytes() async throws {
+        let result = try await CLI.onboardAsync(["run", "--output-limit", "1KB", "-e", "while true do print(('x'):rep(99)) end"])
         #expect(result.stdout.utf8.count == 1024)
     }
 
@@ -103,17 +103,17 @@ struct RunCommandTests {
         (["run", "examples"], "onboard: cannot open 'examples': it is a directory; name a .lua file"),
         (["walk"], "onboard: Unexpected argument 'walk'"),
     ])
-    func usage(_ arguments: [String], _ firstLine: String) throws {
-        let result = try CLI.onboard(arguments)
+    func usage(_ arguments: [String], _ firstLine: String) async throws {
+        let result = try await CLI.onboardAsync(arguments)
         #expect(result.status == 2)
         #expect(result.stdout == "")
         #expect(result.stderr.split(separator: "\n").first.map(String.init) == firstLine)
     }
 
     @Test("--version and --help")
-    func helpAndVersion() throws {
-        #expect(try CLI.onboard(["--version"]) == CommandResult(status: 0, stdout: "onboard 0.1.0 (Lua 5.4.4)\n", stderr: ""))
-        let help = try CLI.onboard(["run", "--help"])
+    func helpAndVersion() async throws {
+        #expect(try await CLI.onboardAsync(["--version"]) == CommandResult(status: 0, stdout: "onboard 0.1.0 (Lua 5.4.4)\n", stderr: ""))
+        let help = try await CLI.onboardAsync(["run", "--help"])
         #expect(help.status == 0)
         for needle in ["USAGE: onboard run", "--memory-limit <size>", "--instruction-limit <count>", "--time-limit <duration>",
                        "--output-limit <size>", "-e <code>", "Exit codes: 0 success, 1 script error, 2 usage error, 3 a sandbox limit fired."] {
@@ -122,8 +122,8 @@ struct RunCommandTests {
     }
 
     @Test("output printed before an error comes out before the error message")
-    func ordering() throws {
-        let result = try CLI.onboard(["run", "-e", "for i = 1, 3 do print(i) end error('stop', 0)"])
+    func ordering() async throws {
+        let result = try await CLI.onboardAsync(["run", "-e", "for i = 1, 3 do print(i) end error('stop', 0)"])
         #expect(result == CommandResult(status: 1, stdout: "1\n2\n3\n", stderr: "onboard: stop\nstack traceback:\n\t[C]: in global 'error'\n\t(command line):1: in main chunk\n"))
     }
 }

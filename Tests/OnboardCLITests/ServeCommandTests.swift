@@ -37,7 +37,7 @@ struct ServeCommandTests {
     }
 
     @Test("SIGINT stops it with exit 0 too")
-    func sigint() throws {
+    func sigint() async throws {
         let folder = try TempFolder()
         let server = try ServeProcess(["serve", "--ephemeral", "--port", "0"], in: folder.url)
         let result = server.stop(SIGINT)
@@ -82,7 +82,7 @@ struct ServeCommandTests {
     }
 
     @Test("without --state the store is .onboard/emulator.sqlite under the current folder")
-    func defaultState() throws {
+    func defaultState() async throws {
         let folder = try TempFolder()
         let server = try ServeProcess(["serve", "--port", "0"], in: folder.url)
         #expect(server.stop(SIGTERM).status == 0)
@@ -90,23 +90,23 @@ struct ServeCommandTests {
     }
 
     @Test("--ephemeral and --state together are a usage error")
-    func ephemeralAndState() throws {
-        let r = try CLI.onboard(["serve", "--ephemeral", "--state", "x.sqlite", "--port", "0"])
+    func ephemeralAndState() async throws {
+        let r = try await CLI.onboardAsync(["serve", "--ephemeral", "--state", "x.sqlite", "--port", "0"])
         #expect(r.status == 2)
         #expect(r.stdout == "")
         #expect(r.stderr.contains("--state and --ephemeral exclude each other"), "\(r.stderr)")
     }
 
     @Test("a bad fixtures file is a usage error that says what is wrong")
-    func badFixtures() throws {
+    func badFixtures() async throws {
         let folder = try TempFolder(text: ["array.json": "[1]", "template.json": #"{"workflow_templates":[{"id":"x"}]}"#])
-        let notObject = try CLI.onboard(["serve", "--ephemeral", "--fixtures", "array.json"], in: folder.url)
+        let notObject = try await CLI.onboardAsync(["serve", "--ephemeral", "--fixtures", "array.json"], in: folder.url)
         #expect(notObject.status == 2)
         #expect(notObject.stderr == "onboard: array.json: the top level must be an object\n")
-        let incomplete = try CLI.onboard(["serve", "--ephemeral", "--fixtures", "template.json"], in: folder.url)
+        let incomplete = try await CLI.onboardAsync(["serve", "--ephemeral", "--fixtures", "template.json"], in: folder.url)
         #expect(incomplete.status == 2)
         #expect(incomplete.stderr == "onboard: template.json: workflow_templates[0] needs \"id\", \"name\" and \"action_groups\"\n")
-        let missing = try CLI.onboard(["serve", "--ephemeral", "--fixtures", "missing.json"], in: folder.url)
+        let missing = try await CLI.onboardAsync(["serve", "--ephemeral", "--fixtures", "missing.json"], in: folder.url)
         #expect(missing.status == 2)
         #expect(missing.stderr == "onboard: cannot read fixtures file 'missing.json'\n")
     }
@@ -130,10 +130,10 @@ struct ServeCommandTests {
     }
 
     @Test("a port in use: exit 1 with the reason")
-    func portInUse() throws {
+    func portInUse() async throws {
         let folder = try TempFolder()
         let first = try ServeProcess(["serve", "--ephemeral", "--port", "0"], in: folder.url)
-        let second = try CLI.onboard(["serve", "--ephemeral", "--port", String(first.port)], in: folder.url)
+        let second = try await CLI.onboardAsync(["serve", "--ephemeral", "--port", String(first.port)], in: folder.url)
         #expect(second.status == 1)
         #expect(second.stdout == "")
         #expect(second.stderr == "onboard: cannot serve on 127.0.0.1:\(first.port): address already in use\n")

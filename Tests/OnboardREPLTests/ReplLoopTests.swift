@@ -24,7 +24,7 @@ struct ReplLoopTests {
 
     func session(_ input: String, interactive: Bool = false) throws -> (status: Int32, streams: Streams) {
         let streams = Streams()
-        let run = ScriptRun(script: nil, limits: LuaLimits(time: .seconds(20)), stdlibFolder: Self.stdlib,
+        let run = ScriptRun(script: nil, limits: LuaLimits(time: .seconds(120)), stdlibFolder: Self.stdlib,
                             output: { streams.print($0) })
         let engine = try LocalReplEngine(run, host: nil)
         defer { engine.close() }

@@ -16,7 +16,7 @@ struct ReplSessionTests {
     init() throws {
         fixture = try FlowFixture()
         let printed = self.printed
-        let run = ScriptRun(script: nil, limits: LuaLimits(time: .seconds(20)), stdlibFolder: stdlib,
+        let run = ScriptRun(script: nil, limits: LuaLimits(time: .seconds(120)), stdlibFolder: stdlib,
                             output: { printed.append($0) }, host: fixture.host)
         engine = try LocalReplEngine(run, host: fixture.host)
     }
