@@ -113,13 +113,20 @@ local function key_less(a, b, order)
   return order[a] < order[b]
 end
 
+-- A table to read raw: `t` itself, or for a read-only host proxy (its metatable is the string
+-- "locked", and it is empty read raw) a copy made through its host iterator. The REPL's
+-- completion reads tables through it too (M.readable).
+local function readable(t)
+  if type(t) == "table" and getmetatable(t) == "locked" and next(t) == nil then
+    local copy = {}
+    if pcall(function() for k, v in pairs(t) do copy[k] = v end end) then return copy end
+  end
+  return t
+end
+
 -- The table to read `t` through, the first `limit` of its keys in order, and how many more.
 local function entries(t, limit)
-  local read = t
-  if getmetatable(t) == "locked" and next(t) == nil then -- a read-only host proxy
-    local copy = {}
-    if pcall(function() for k, v in pairs(t) do copy[k] = v end end) then read = copy end
-  end
+  local read = readable(t)
   local count, sequence = 0, true
   for _ in next, read do count = count + 1 end
   for i = 1, count do
@@ -307,6 +314,8 @@ end
 
 --- Renders the results of a call, packed with table.pack (field n), as the REPL prints them:
 --- on one line separated by ", " when each is one line and they fit `width`, else one per line.
+M.readable = readable
+
 function M.values(packed, options)
   local n = rawget(packed, "n") or rawlen(packed)
   local limit = type(options) == "table" and tonumber(options.width) or DEFAULTS.width

@@ -26,13 +26,13 @@
 --     `<close>` does nothing at the prompt;
 --   * inside one line, locals in functions and blocks (`do ... end`, loops) are real locals
 --     and behave normally; only top-level `local` statements are rewritten (same line numbers).
-local load, next, pairs, type, pcall, select, ipairs = load, next, pairs, type, pcall, select, ipairs
+local load, next, type, pcall, select, ipairs = load, next, type, pcall, select, ipairs
 local rawget, rawset, setmetatable, getmetatable = rawget, rawset, setmetatable, getmetatable
 local string_lib = string
 local sub, find, match, gsub, format, byte = string.sub, string.find, string.match, string.gsub, string.format, string.byte
 local concat, sort, pack, insert, remove = table.concat, table.sort, table.pack, table.insert, table.remove
 local inspect = require("inspect")
-local inspect_values = type(inspect) == "table" and rawget(inspect, "values") or nil
+local inspect_values = rawget(inspect, "values")
 local G = _G
 
 local M = {}
@@ -196,16 +196,8 @@ local function rewrite_locals(code)
 end
 M.rewrite_locals = rewrite_locals
 
--- A table to read raw: the table itself, or for a read-only host proxy (its metatable is the
--- string "locked", and it is empty read raw) a copy made through its host iterator.
-local function readable(t)
-  if type(t) == "table" and getmetatable(t) == "locked" and next(t) == nil then
-    local copy = {}
-    for k, v in pairs(t) do copy[k] = v end
-    return copy
-  end
-  return t
-end
+-- A table to read raw (a read-only host proxy is read through its host iterator): inspect's.
+local readable = rawget(inspect, "readable")
 
 local ids = {}   -- most recent first
 
@@ -285,11 +277,7 @@ function M.eval(code, chunkname, opts)
   if results.n == 0 then return "ok", "" end
   rawset(G, "_", results[1])
   pcall(remember_ids, results)
-  local options = { color = opts.color == true }
-  if type(inspect_values) == "function" then return "ok", inspect_values(results, options) end
-  local parts = {}
-  for i = 1, results.n do parts[i] = inspect(results[i], options) end
-  return "ok", concat(parts, ", ")
+  return "ok", inspect_values(results, { color = opts.color == true })
 end
 
 -- The tables where indexing v looks, in order, read raw: v itself, then the tables its

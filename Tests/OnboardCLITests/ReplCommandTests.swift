@@ -79,9 +79,23 @@ struct ReplCommandTests {
         await tty.keys("end\r")
         await tty.keys("g(7)\r")
         #expect(await tty.waitFor("42"), "\(tty.screen)")
-        #expect(tty.raw.contains("\u{1B}["), "results are coloured on a terminal")
+        #expect(tty.raw.contains("\u{1B}[33m42\u{1B}[0m"), "results are coloured on a terminal: \(tty.raw.debugDescription)")
         tty.type("\u{04}")
         #expect(await tty.waitForExit() == 0)
+    }
+
+    @Test("on a terminal, NO_COLOR and --no-color turn the colours off")
+    func noColour() async throws {
+        let folder = try TempFolder()
+        for (arguments, environment) in [(["--no-color"], [String: String]()), ([], ["NO_COLOR": "1"])] {
+            let tty = try PseudoTerminal(["repl", "--ephemeral"] + arguments, in: folder.url, environment: environment)
+            #expect(await tty.waitFor("> "))
+            await tty.keys("6 * 7\r")
+            #expect(await tty.waitFor("42"), "\(tty.screen)")
+            #expect(!tty.raw.contains("\u{1B}[33m"), "\(tty.raw.debugDescription)")
+            tty.type("\u{04}")
+            #expect(await tty.waitForExit() == 0)
+        }
     }
 
     @Test("on a terminal: Tab completes fields and lists the choices")
