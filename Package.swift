@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Debian's liblua5.4-dev: a modulemap and shim.h only.
@@ -33,6 +35,9 @@ let package = Package(
         // Line editing for `onboard repl` over BSD libedit (Debian's libedit-dev): every el_set
         // call is variadic, which Swift cannot call, so the editor is a small C file.
         .target(name: "CLineEditor", linkerSettings: [.linkedLibrary("edit")]),
+        // Process isolation and signals for the worker and the REPL (namespaces, seccomp,
+        // Landlock, the SIGINT self-pipe): system calls Swift cannot make safely. No Lua.
+        .target(name: "CProcess"),
         // JSON with exact int64 integers, sorted keys and byte offsets in errors. No Lua.
         .target(name: "JSONCodec"),
         .target(name: "LuaKit", dependencies: ["CLua", "CLuaShims", "JSONCodec"]),
@@ -46,6 +51,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         // The emulator served over HTTP (Hummingbird), for `onboard serve`.
@@ -54,6 +60,12 @@ let package = Package(
             dependencies: [
                 "YousignEmulator", "YousignWire", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         // The API client: the generated operation table, transports (HTTP, in-process), retries,
@@ -72,10 +84,10 @@ let package = Package(
         ),
         // The only place Lua meets the API: the `yousign` module, the flow host (every effect a
         // flow has goes through it), files.
-        .target(name: "OnboardRuntime", dependencies: ["LuaKit", "CLuaShims", "JSONCodec", "YousignAPI", "YousignWire"]),
+        .target(name: "OnboardRuntime", dependencies: ["LuaKit", "CProcess", "JSONCodec", "YousignAPI", "YousignWire"]),
         // `onboard repl`'s terminal side: line editing, history, commands, the read-eval-print
         // loop over a REPL engine (worker process or in process) from OnboardRuntime.
-        .target(name: "OnboardREPL", dependencies: ["OnboardRuntime", "LuaKit", "CLineEditor", "CLuaShims"]),
+        .target(name: "OnboardREPL", dependencies: ["OnboardRuntime", "LuaKit", "CLineEditor"]),
         .executableTarget(
             name: "onboard",
             dependencies: [
@@ -92,13 +104,15 @@ let package = Package(
             path: "scripts/bench/emulator-bench"
         ),
         .testTarget(name: "JSONCodecTests", dependencies: ["JSONCodec"]),
-        .testTarget(name: "LuaKitTests", dependencies: ["LuaKit", "CLua"]),
+        .testTarget(name: "LuaKitTests", dependencies: ["LuaKit"]),
         .testTarget(
             name: "YousignEmulatorTests",
             dependencies: [
                 "YousignEmulator", "YousignEmulatorServer", "YousignWire", "JSONCodec",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(

@@ -110,13 +110,4 @@ size_t onb_thread_stack_size(void);
 /// Counts of the sandbox's own state, for stack-balance tests.
 int onb_gettop(lua_State *L);
 
-/* Moves the calling process into a new network namespace (no network). 0 on success, -1 when
-   the kernel refuses (no privilege, user namespaces off). */
-int onb_leave_network(void);
-
-/* Installs a SIGINT handler that writes one byte to a pipe per signal and returns the pipe's
-   read end (the same one on later calls), or -1. A thread reading it turns Ctrl-C into a cancel
-   without doing anything unsafe in the handler (`onboard repl`). */
-int onb_sigint_pipe(void);
-
 #endif

@@ -1,4 +1,4 @@
-import CLuaShims
+import CProcess
 import Foundation
 
 #if canImport(Glibc)

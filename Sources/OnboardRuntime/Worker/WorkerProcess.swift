@@ -1,4 +1,4 @@
-import CLuaShims
+import CProcess
 import Foundation
 import JSONCodec
 import LuaKit

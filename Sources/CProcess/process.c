@@ -1,7 +1,7 @@
 /* Process-level isolation for the worker that runs scripts (OnboardRuntime's WorkerProcess). */
 #define _GNU_SOURCE
 #include <sched.h>
-#include "CLuaShims.h"
+#include "CProcess.h"
 
 int onb_leave_network(void) {
     /* a network namespace of its own: no interface but a down loopback. As root, or where
