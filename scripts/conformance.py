@@ -13,7 +13,8 @@ formats, readOnly/writeOnly as a response sees them).
 Prints one line per distinct failure, then the operations and status codes the spec has no
 schema for (listed, not failures), then `N passed, M failed` on its own line. Exits 1 on any
 failure. The spec is ../shared/yousign/openapi-v3.yml from the repository root; without it the
-check is skipped (exit 0). The parsed spec is cached as JSON under .build/conformance/, keyed by
+check is skipped, loudly (exit 0), or fails with --require-spec (exit 1: scripts/test passes it
+when CI is set, so CI never passes with the check silently off). The parsed spec is cached as JSON under .build/conformance/, keyed by
 the spec's mtime and size, so reruns skip the YAML parse.
 """
 import argparse
@@ -136,11 +137,19 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("log", type=Path)
     ap.add_argument("--spec", type=Path, default=DEFAULT_SPEC)
+    ap.add_argument("--require-spec", action="store_true",
+                    help="fail, rather than skip, when the spec is absent (CI)")
     a = ap.parse_args()
 
     if not a.spec.exists():
         shown = "../shared/yousign/openapi-v3.yml" if a.spec == DEFAULT_SPEC else str(a.spec)
-        print(f"conformance: skipped: {shown} not found")
+        if a.require_spec:
+            print(f"conformance: FAILED: {shown} not found, and --require-spec says the check must run"
+                  " (put the spec there, or pass --spec PATH)")
+            return 1
+        print(f"conformance: SKIPPED: {shown} not found")
+        print("conformance: the emulator's responses were NOT checked against Yousign's OpenAPI spec"
+              " (put the spec there, or pass --spec PATH)")
         return 0
     try:
         from jsonschema.exceptions import best_match  # noqa: F401 (a clear error if it is missing)

@@ -39,11 +39,22 @@ struct ServerConformanceCheckTests {
         #expect(r.output.hasSuffix("1 passed, 2 failed\n"))
     }
 
-    @Test("without the spec the check is skipped, not failed")
+    @Test("without the spec the check is skipped, loudly, not failed")
     func skipped() throws {
         let r = try ConformanceScript.run(log: [], spec: "/nonexistent/openapi-v3.yml")
         #expect(r.status == 0)
-        #expect(r.output == "conformance: skipped: /nonexistent/openapi-v3.yml not found\n")
+        #expect(r.output == """
+            conformance: SKIPPED: /nonexistent/openapi-v3.yml not found
+            conformance: the emulator's responses were NOT checked against Yousign's OpenAPI spec (put the spec there, or pass --spec PATH)
+
+            """)
+    }
+
+    @Test("without the spec, --require-spec (scripts/test under CI) fails the check")
+    func requiredUnderCI() throws {
+        let r = try ConformanceScript.run(log: [], spec: "/nonexistent/openapi-v3.yml", extra: ["--require-spec"])
+        #expect(r.status == 1)
+        #expect(r.output.hasPrefix("conformance: FAILED: /nonexistent/openapi-v3.yml not found, and --require-spec says the check must run"))
     }
 }
 
@@ -57,13 +68,13 @@ enum ConformanceScript {
         return (try? python(["-c", "import yaml, jsonschema, openapi_schema_validator"]).status) == 0
     }()
 
-    static func run(log lines: [String], spec: String? = nil) throws -> (status: Int32, output: String) {
+    static func run(log lines: [String], spec: String? = nil, extra: [String] = []) throws -> (status: Int32, output: String) {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("conformance-\(UUID().uuidString).jsonl")
         try Data(lines.map { $0 + "\n" }.joined().utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         var args = [root.appendingPathComponent("scripts/conformance.py").path, file.path]
         if let spec { args += ["--spec", spec] }
-        return try python(args)
+        return try python(args + extra)
     }
 
     static func python(_ arguments: [String]) throws -> (status: Int32, output: String) {
