@@ -7,7 +7,8 @@ import YousignEmulator
 import YousignEmulatorServer
 
 /// Where a flow's `yousign` calls go: the embedded emulator (default), an `onboard serve`, or
-/// Yousign itself. Shared by `onboard run` and `onboard repl`.
+/// Yousign itself. Shared by `onboard run` and `onboard repl`; the precedence rules are
+/// `BackendChoice`'s (OnboardRuntime), this only reads the flags.
 struct BackendOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Use a profile of onboard.toml (a backend and the variable holding its key).", valueName: "name"))
     var profile: String?
@@ -25,6 +26,10 @@ struct BackendOptions: ParsableArguments {
     @Flag(help: "Keep the embedded emulator's state in memory: every run starts fresh.")
     var ephemeral = false
 
+    @Flag(name: .customLong("reset-clock"),
+          help: "Set the embedded emulator's clock back to real time before the run (it keeps its objects).")
+    var resetClock = false
+
     @Option(help: ArgumentHelp("The embedded emulator's rate limits: off, sandbox or production.", valueName: "mode"))
     var rateLimit: EmulatorConfiguration.RateLimit = .off
 
@@ -35,6 +40,10 @@ struct BackendOptions: ParsableArguments {
                                valueName: "duration"))
     var requestTimeout: String = "30s"
 
+    var flags: BackendFlags {
+        BackendFlags(profile: profile, baseURL: baseURL, emulator: emulator, state: state, ephemeral: ephemeral, config: config)
+    }
+
     /// `--request-timeout` as a duration (`500ms`, `30s`, `2m`).
     func timeout() throws(BackendError) -> Duration {
         guard let parsed = try? LuaLimits.parseDuration(requestTimeout), parsed > .zero else {
@@ -43,127 +52,51 @@ struct BackendOptions: ParsableArguments {
         return parsed
     }
 
-    static let defaultKeyVariable = "YOUSIGN_API_KEY"
-
     func validateChoice() throws {
-        let chosen = [baseURL != nil, emulator != nil, state != nil || ephemeral].filter { $0 }.count
-        if chosen > 1 { throw ValidationError("choose one backend: --base-url, --emulator, or --state/--ephemeral") }
-        if state != nil && ephemeral { throw ValidationError("--state and --ephemeral exclude each other") }
+        if let conflict = flags.conflict() { throw ValidationError(conflict) }
+        if resetClock && (baseURL != nil || emulator != nil) {
+            throw ValidationError("--reset-clock is for the embedded emulator; an `onboard serve` resets with `onboard serve --reset-clock` or POST /_emulator/clock/reset")
+        }
     }
 
-    /// `makeHost`, or the reason on standard error and the usage exit status.
-    func hostOrExit(permissions: PermissionOptions) throws -> FlowHost {
-        do { return try makeHost(permissions: permissions) } catch {
+    /// The backend for this command line, or the reason on standard error and the usage exit status.
+    func prepareOrExit(permissions: PermissionOptions) throws -> PreparedBackend {
+        do { return try prepare(permissions: permissions) } catch {
             Diagnostics.error(error.description)
             throw ExitCode(ExitStatus.usage)
         }
     }
 
-    /// The flow host for the chosen backend. The embedded emulator opens its state on first use.
-    func makeHost(permissions: PermissionOptions,
-                  environment: [String: String] = ProcessInfo.processInfo.environment) throws(BackendError) -> FlowHost {
+    func prepare(permissions: PermissionOptions,
+                 environment: [String: String] = ProcessInfo.processInfo.environment) throws(BackendError) -> PreparedBackend {
         let timeout = try self.timeout()
-        let configPath = config ?? "onboard.toml"
-        let loaded: OnboardConfig
-        do { loaded = try OnboardConfig.load(path: configPath, required: config != nil) } catch {
-            throw BackendError(error.description)
-        }
-        // a backend chosen by flag or environment leaves the default profile out; a profile
-        // named with --profile or $ONBOARD_PROFILE still gives its key variable
-        let environmentURL = environment["YOUSIGN_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
-        let backendGiven = baseURL != nil || emulator != nil || state != nil || ephemeral || environmentURL != nil
-        let explicitProfile = profile ?? environment["ONBOARD_PROFILE"].flatMap { $0.isEmpty ? nil : $0 }
-        let profileName = explicitProfile ?? (backendGiven ? nil : loaded.defaultProfile)
-        var chosen: OnboardConfig.Profile?
-        if let profileName {
-            guard let p = loaded.profiles[profileName] else {
-                let known = loaded.profiles.keys.sorted()
-                throw BackendError("no profile '\(profileName)' in \(configPath)" + (known.isEmpty ? "" : " (profiles: \(known.joined(separator: ", ")))"))
+        let choice = try BackendChoice.resolve(flags, environment: environment)
+        for warning in choice.warnings { Diagnostics.warning("warning: " + warning) }
+        let (files, env) = try permissions.access(profile: choice.profile, secretVariables: choice.secretVariables, environment: environment)
+        let prepared = try choice.prepare(environment: environment, files: files, env: env, timeout: timeout,
+                                          embedded: EmbeddedEmulatorOpener.make(rateLimit: rateLimit),
+                                          notice: { Diagnostics.warning($0) })
+        if resetClock {
+            guard let embedded = prepared.embedded else {
+                throw BackendError("--reset-clock is for the embedded emulator, and this run uses \(prepared.host.backendSummary)")
             }
-            chosen = p
+            do { try embedded.resetClock() } catch { throw BackendError("--reset-clock: \(error)") }
         }
-        let keyVariable = chosen?.apiKeyEnv ?? Self.defaultKeyVariable
-        let environmentKey = environment[keyVariable].flatMap { $0.isEmpty ? nil : $0 }
-        // every variable that holds a key of a profile stays out of env.get, whatever is granted
-        let secrets = Set([Self.defaultKeyVariable, keyVariable] + loaded.profiles.values.compactMap(\.apiKeyEnv))
-        let (files, env) = try permissions.access(profile: chosen, secretVariables: secrets, environment: environment)
-
-        if !ephemeral && state == nil {
-            if let url = emulator ?? (baseURL == nil ? chosen?.emulatorURL : nil) {
-                return try served(url, key: environmentKey ?? Fixtures.defaultAPIKey, profile: profileName, timeout: timeout, files: files, env: env)
-            }
-            if let url = baseURL ?? environmentURL ?? chosen?.baseURL {
-                guard let environmentKey else {
-                    throw BackendError("set \(keyVariable) to your Yousign API key for \(url) (keys are read from the environment so they never sit on a command line or in a file)")
-                }
-                return try yousign(url, key: environmentKey, profile: profileName, timeout: timeout, files: files, env: env)
-            }
-        }
-        let memory = ephemeral || (state == nil && chosen?.ephemeral == true)
-        return embedded(memory ? nil : (state ?? chosen?.state ?? Serve.defaultStatePath), profile: profileName, timeout: timeout,
-                        files: files, env: env)
+        return prepared
     }
 
-    private func embedded(_ path: String?, profile: String?, timeout: Duration, files: FileAccess, env: EnvAccess) -> FlowHost {
-        let lazy = LazyEmulator(configuration: EmulatorConfiguration(
-            storage: path.map { .file($0) } ?? .memory, rateLimit: rateLimit, webhookSender: HTTPWebhookSender()),
-            statePath: path)
-        let transport = InProcessTransport(failable: { request throws(TransportError) in
-            try await lazy.get().handle(request)
-        })
-        return FlowHost.emulator(transport: transport, key: Fixtures.defaultAPIKey, advancing: true,
-                                 description: BackendDescription(kind: .embeddedEmulator, location: path ?? "in memory", profile: profile),
-                                 files: files, env: env, timeout: timeout)
-    }
-
-    private func served(_ url: String, key: String, profile: String?, timeout: Duration, files: FileAccess,
-                        env: EnvAccess) throws(BackendError) -> FlowHost {
-        let transport: HTTPTransport
-        do { transport = try HTTPTransport(baseURL: url) } catch { throw BackendError("--emulator: \(error.message)") }
-        return FlowHost.emulator(transport: transport, key: key, advancing: false,
-                                 description: BackendDescription(kind: .servedEmulator, location: transport.baseURL, profile: profile),
-                                 files: files, env: env, timeout: timeout)
-    }
-
-    private func yousign(_ url: String, key: String, profile: String?, timeout: Duration, files: FileAccess,
-                         env: EnvAccess) throws(BackendError) -> FlowHost {
-        let transport: HTTPTransport
-        do { transport = try HTTPTransport(baseURL: url) } catch { throw BackendError("--base-url: \(error.message)") }
-        let client = YousignClient(transport: transport, apiKey: APIKey(key), timeout: timeout)
-        return FlowHost(backend: BackendDescription(kind: .yousign, location: transport.baseURL, profile: profile),
-                        client: client, control: nil, clock: SystemWaitClock(), files: files, env: env)
+    /// After the run: says when it moved a state file's clock far ahead.
+    func finish(_ prepared: PreparedBackend) {
+        if let notice = prepared.embedded?.afterRunNotice() { Diagnostics.warning(notice) }
     }
 }
 
-struct BackendError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
-/// The embedded emulator, opened on the first request so that runs that never call the API
-/// create no state file.
-final class LazyEmulator: Sendable {
-    private let configuration: EmulatorConfiguration
-    private let statePath: String?
-    private let lock = NSLock()
-    nonisolated(unsafe) private var opened: Result<YousignEmulator, TransportError>?
-
-    init(configuration: EmulatorConfiguration, statePath: String?) {
-        self.configuration = configuration
-        self.statePath = statePath
-    }
-
-    func get() throws(TransportError) -> YousignEmulator {
-        let result = lock.withLock { () -> Result<YousignEmulator, TransportError> in
-            if let opened { return opened }
-            let made: Result<YousignEmulator, TransportError>
-            do { made = .success(try YousignEmulator(configuration)) } catch {
-                let reason = (error as NSError).domain == NSCocoaErrorDomain ? (error as NSError).localizedDescription : "\(error)"
-                made = .failure(TransportError(.notSent, "cannot open the emulator state \(statePath ?? "in memory"): \(reason)"))
-            }
-            opened = made
-            return made
+/// Opens the real embedded emulator for OnboardRuntime, with webhooks delivered over HTTP.
+enum EmbeddedEmulatorOpener {
+    static func make(rateLimit: EmulatorConfiguration.RateLimit) -> EmbeddedOpener {
+        EmbeddedOpener(apiKey: Fixtures.defaultAPIKey) { state in
+            try YousignEmulator(EmulatorConfiguration(
+                storage: state.path.map { .file($0) } ?? .memory, rateLimit: rateLimit, webhookSender: HTTPWebhookSender()))
         }
-        return try result.get()
     }
 }

@@ -72,6 +72,9 @@ enum ExitStatus {
 
 /// Messages to standard error, after flushing script output so the two interleave right.
 enum Diagnostics {
+    /// A note or warning on standard error that does not stop the command.
+    static func warning(_ message: String) { error(message) }
+
     static func error(_ message: String) {
         LuaState.flushStandardOutput()
         let text = message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message

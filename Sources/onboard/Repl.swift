@@ -39,7 +39,9 @@ struct Repl: ParsableCommand {
 
     func run() throws {
         let limits = try limitOptions.limits()
-        let host = try backend.hostOrExit(permissions: permissions)
+        let prepared = try backend.prepareOrExit(permissions: permissions)
+        let host = prepared.host
+        defer { backend.finish(prepared) }
         // a person at a terminal; with either end redirected the input is a script
         let interactive = isatty(0) != 0 && isatty(1) != 0
         let environment = ProcessInfo.processInfo.environment

@@ -63,7 +63,9 @@ struct Run: ParsableCommand {
 
     func run() throws {
         let limits = try limitOptions.limits()
-        let host = try backend.hostOrExit(permissions: permissions)
+        let prepared = try backend.prepareOrExit(permissions: permissions)
+        let host = prepared.host
+        defer { backend.finish(prepared) }
         let script: ScriptSource?
         do {
             switch file {

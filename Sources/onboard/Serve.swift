@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OnboardRuntime
 import YousignEmulator
 import YousignEmulatorServer
 
@@ -41,10 +42,12 @@ struct Serve: ParsableCommand {
     @Option(help: ArgumentHelp("Another API key the emulator accepts (repeatable).", valueName: "key"))
     var apiKey: [String] = []
 
-    static let defaultStatePath = ".onboard/emulator.sqlite"
+    @Flag(name: .customLong("reset-clock"),
+          help: "Set the state's clock back to real time before serving (objects and timers stay as they are).")
+    var resetClock = false
 
     func validate() throws {
-        if ephemeral && state != nil { throw ValidationError("--state and --ephemeral exclude each other") }
+        if let conflict = EmulatorState.conflict(state: state, ephemeral: ephemeral) { throw ValidationError(conflict) }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         if apiKey.contains(where: { $0.isEmpty || $0.contains(where: \.isWhitespace) }) {
             throw ValidationError("--api-key must be a non-empty key without spaces")
@@ -63,15 +66,25 @@ struct Serve: ParsableCommand {
         let shownKey = loaded.apiKeys.first ?? Fixtures.defaultAPIKey
         loaded.apiKeys += apiKey
         let sender = HTTPWebhookSender()
-        let storage: EmulatorConfiguration.Storage = ephemeral ? .memory : .file(state ?? Self.defaultStatePath)
+        let location = EmulatorState(state: state, ephemeral: ephemeral)
+        let storage: EmulatorConfiguration.Storage = location.path.map { .file($0) } ?? .memory
         let emulator: YousignEmulator
         do {
             emulator = try YousignEmulator(EmulatorConfiguration(
                 storage: storage, rateLimit: rateLimit, fixtures: loaded, webhookSender: sender))
         } catch {
             let reason = (error as NSError).domain == NSCocoaErrorDomain ? (error as NSError).localizedDescription : "\(error)"
-            Diagnostics.error("cannot open the emulator state \(state ?? Self.defaultStatePath): \(reason)")
+            Diagnostics.error("cannot open the emulator state \(location.location): \(reason)")
             throw ExitCode(ExitStatus.scriptError)
+        }
+        if resetClock {
+            do { try emulator.resetClock() } catch {
+                Diagnostics.error("--reset-clock: \(error)")
+                throw ExitCode(ExitStatus.scriptError)
+            }
+        } else if location.path != nil, emulator.clockOffsetSeconds >= LazyEmbeddedEmulator.noticeThreshold {
+            Diagnostics.warning(LazyEmbeddedEmulator.aheadNotice(path: location.location, offset: emulator.clockOffsetSeconds)
+                .replacingOccurrences(of: "`--reset-clock` sets", with: "`onboard serve --reset-clock` or POST /_emulator/clock/reset sets"))
         }
         let server = EmulatorServer(emulator: emulator, host: host, port: port, requestLog: EmulatorServer.standardErrorLog())
         let host = self.host
