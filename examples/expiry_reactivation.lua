@@ -1,6 +1,10 @@
 -- An expired contract, reactivated: Kelly Smith does not sign in time, then signs after all.
 --
---   onboard run --allow-read=examples/files examples/expiry_reactivation.lua     -- on the embedded emulator
+--   onboard run --ephemeral --allow-read=examples/files examples/expiry_reactivation.lua
+--
+-- It moves the emulator's clock five days on, so it runs on a fresh in-memory state
+-- (--ephemeral): on a saved state every later run would live five days in the future (onboard
+-- says so, and --reset-clock sets the clock back).
 --
 -- 1. a "Customer onboarding" session whose identity document is verified
 -- 2. the contract is sent with an expiration_date three days ahead
