@@ -9,7 +9,8 @@
 -- fits `width`, else one entry per line. Leading keys 1, 2, 3... are implicit, identifier keys
 -- bare, others in brackets. Strings are quoted with escapes ("\n", "\t", "\0"...); integral
 -- floats keep a ".0"; infinities show as math.huge, NaN as 0/0; functions, threads and userdata
--- as <function>, <thread>, <userdata> (json.null as json.null). A table whose metatable has a
+-- as <function>, <thread>, <userdata> (json.null as json.null). A key that was null in the API
+-- response a table came from, and is still absent, shows as `key = null` (json.nulls). A table whose metatable has a
 -- __tostring or __name gets a header: <name: tostring> { fields }.
 -- Limits: {...} past `depth`; ...(N more) past `items` entries of a table; <cycle> for a table
 -- inside itself (a table seen twice elsewhere prints twice); past `max_length` bytes the output
@@ -124,9 +125,23 @@ local function readable(t)
   return t
 end
 
+-- Stands for a key that was JSON null in the response a table came from (json.nulls).
+local NULL = setmetatable({}, { __name = "null" })
+
+-- `t`, or when it remembers null keys from its JSON (json.nulls) a copy with NULL in their place.
+local function with_nulls(t, st)
+  if not st.nulls then return t end
+  local ok, keys = pcall(st.nulls, t)
+  if not ok or #keys == 0 then return t end
+  local copy = {}
+  for k, v in next, t do copy[k] = v end
+  for _, k in ipairs(keys) do copy[k] = NULL end
+  return copy
+end
+
 -- The table to read `t` through, the first `limit` of its keys in order, and how many more.
-local function entries(t, limit)
-  local read = readable(t)
+local function entries(t, limit, st)
+  local read = with_nulls(readable(t), st)
   local count, sequence = 0, true
   for _ in next, read do count = count + 1 end
   for i = 1, count do
@@ -196,6 +211,7 @@ local function header(t, st)
 end
 
 local function build(v, level, st, key)
+  if rawequal(v, NULL) then return leaf(st, "null", "marker") end
   if type(v) ~= "table" then
     if st.opts.redact and (type(v) == "string" or type(v) == "number") and is_secret(key) then
       return leaf(st, '"<redacted>"', "marker")
@@ -207,7 +223,7 @@ local function build(v, level, st, key)
   spend(st, 4) -- "{ " and " }", so that even a tree of empty tables stops at the budget
   st.ancestors[v] = true
   local node = { head = header(v, st), keys = {}, vals = {}, kw = {} }
-  local read, keys, more = entries(v, st.opts.items)
+  local read, keys, more = entries(v, st.opts.items, st)
   local w, implicit = 0, 1
   for _, k in ipairs(keys) do
     if st.cut then break end
@@ -292,8 +308,9 @@ local function render(value, options)
     opts[k] = o
   end
   local ok, null = pcall(function() return type(json) == "table" and json.null or nil end)
+  local ok_nulls, nulls = pcall(function() return type(json) == "table" and json.nulls or nil end)
   local st = { opts = opts, ancestors = {}, used = 0, cut = false, out = {}, bytes = 0, vis = 0,
-    null = ok and null or nil }
+    null = ok and null or nil, nulls = ok_nulls and type(nulls) == "function" and nulls or nil }
   emit(build(value, 0, st, nil), 0, 0, st, false)
   if st.cut and not st.done then st.out[#st.out + 1] = paint(st, TRUNCATED, "marker") end
   return table.concat(st.out), st.vis

@@ -8,10 +8,13 @@ struct LuaPushSink: JSONSink {
     let L: OpaquePointer
     let arrayMarker: Int32
     let objectMarker: Int32
-    /// JSON null becomes an absent key or array slot instead of `json.null`.
-    var nullAsNil = false
+    /// When set (the stack index of LuaJSON.Markers.nulls), a JSON null becomes an absent key
+    /// or array slot instead of `json.null`, remembered in that table.
+    var nullsTable: Int32?
     /// For each open container: the next array index, or -1 for an object.
     private var open: [Int64] = []
+    /// For each open container: whether it has a remembered null.
+    private var hadNull: [Bool] = []
 
     init(L: OpaquePointer, arrayMarker: Int32, objectMarker: Int32) {
         self.L = L
@@ -41,10 +44,16 @@ struct LuaPushSink: JSONSink {
         try reserve()
         lua_createtable(L, 0, 0)
         open.append(0)
+        hadNull.append(false)
     }
 
     mutating func endArray(count: Int) throws {
-        open.removeLast()
+        let length = open.removeLast()
+        if hadNull.removeLast(), let nullsTable {
+            // the length, as holes make the table's own border ambiguous
+            lua_pushinteger(L, length)
+            remember(in: nullsTable, key: 0)
+        }
         lua_pushvalue(L, arrayMarker)
         lua_setmetatable(L, -2)
         stored()
@@ -54,6 +63,7 @@ struct LuaPushSink: JSONSink {
         try reserve()
         lua_createtable(L, 0, 0)
         open.append(-1)
+        hadNull.append(false)
     }
 
     mutating func key(_ utf8: UnsafeRawBufferPointer) throws {
@@ -62,9 +72,34 @@ struct LuaPushSink: JSONSink {
 
     mutating func endObject(count: Int) throws {
         open.removeLast()
+        hadNull.removeLast()
         lua_pushvalue(L, objectMarker)
         lua_setmetatable(L, -2)
         stored()
+    }
+
+    /// Pops the value on top (a key, or for `key` 0 an array's length) into the null set of the
+    /// container below it: nulls[container][key] = true (or [0] = length).
+    private func remember(in nullsTable: Int32, key: Int) {
+        let value = lua_absindex(L, -1)
+        let container = value - 1
+        lua_pushvalue(L, container)
+        if lua_rawget(L, nullsTable) != LUA_TTABLE {
+            clua_pop(L, 1)
+            lua_createtable(L, 0, 2)
+            lua_pushvalue(L, container)
+            lua_pushvalue(L, -2)
+            lua_rawset(L, nullsTable)
+        }
+        if key == 0 {
+            lua_pushvalue(L, value)
+            lua_rawseti(L, -2, 0)
+        } else {
+            lua_pushvalue(L, value)
+            lua_pushboolean(L, 1)
+            lua_rawset(L, -3)
+        }
+        lua_settop(L, value - 1)
     }
 
     mutating func string(_ utf8: UnsafeRawBufferPointer) throws {
@@ -88,9 +123,15 @@ struct LuaPushSink: JSONSink {
     }
 
     mutating func null() throws {
-        if nullAsNil {
+        if let nullsTable {
             guard let last = open.last else { lua_pushnil(L); return }
-            if last >= 0 { open[open.count - 1] = last + 1 } else { clua_pop(L, 1) } // skip the slot, or drop the key
+            hadNull[hadNull.count - 1] = true
+            if last >= 0 {
+                open[open.count - 1] = last + 1 // skip the slot
+                lua_pushinteger(L, last + 1)
+            }
+            // the key (already on the stack for an object) goes into the container's set
+            remember(in: nullsTable, key: 1)
             return
         }
         lua_pushlightuserdata(L, nil) // json.null

@@ -18,10 +18,7 @@ extension LuaJSON {
         guard lua_checkstack(L, 8) != 0 else { throw LuaError(status: .runtime, message: "json.encode: Lua stack overflow") }
         let value = Int32(1)
         if args.count == 0 { lua_pushnil(L) }
-        lua_rawgeti(L, clua_registryindex(), lua_Integer(markers.array.ref))
-        lua_rawgeti(L, clua_registryindex(), lua_Integer(markers.object.ref))
-        let top = lua_gettop(L)
-        var encoder = LuaJSONEncoder(L: L, arrayMarker: top - 1, objectMarker: top, indent: min(max(indent, 0), 16))
+        var encoder = LuaJSONEncoder(L: L, markers: markers.push(L), indent: min(max(indent, 0), 16))
         do {
             try encoder.encode(at: value)
         } catch {
@@ -57,6 +54,8 @@ struct LuaJSONEncoder {
     let L: OpaquePointer
     let arrayMarker: Int32
     let objectMarker: Int32
+    /// LuaJSON.Markers.nulls: the keys decoded tables had as null are written as null.
+    let nullsTable: Int32
     var writer: JSONWriter
     /// Output larger than this fails with `tooLarge` (host work done for a script is held to
     /// the script's memory limit).
@@ -64,11 +63,22 @@ struct LuaJSONEncoder {
     private(set) var tooLarge = false
     private var visiting: [UnsafeRawPointer] = []
 
-    init(L: OpaquePointer, arrayMarker: Int32, objectMarker: Int32, indent: Int) {
+    /// `markers`: the base that `LuaJSON.Markers.push` returned.
+    init(L: OpaquePointer, markers base: Int32, indent: Int) {
         self.L = L
-        self.arrayMarker = arrayMarker
-        self.objectMarker = objectMarker
+        self.arrayMarker = base + 1
+        self.objectMarker = base + 2
+        self.nullsTable = base + 3
         self.writer = JSONWriter(indent: indent)
+    }
+
+    /// Pushes the set of keys that were null in the JSON the table at `index` came from, and
+    /// says whether there is one (nothing is pushed when there is not).
+    private func pushNulls(of index: Int32) -> Bool {
+        lua_pushvalue(L, index)
+        if lua_rawget(L, nullsTable) == LUA_TTABLE { return true }
+        clua_pop(L, 1)
+        return false
     }
 
     mutating func encode(at index: Int32) throws(JSONEncodeFailure) {
@@ -109,7 +119,7 @@ struct LuaJSONEncoder {
         guard visiting.count < Self.maxDepth else { throw JSONEncodeFailure(message: "nesting deeper than \(Self.maxDepth)") }
         guard let id = lua_topointer(L, index) else { return }
         if visiting.contains(id) { throw JSONEncodeFailure(message: "cannot encode a table that contains itself (a cycle)") }
-        guard lua_checkstack(L, 6) != 0 else { throw JSONEncodeFailure(message: "Lua stack overflow") }
+        guard lua_checkstack(L, 10) != 0 else { throw JSONEncodeFailure(message: "Lua stack overflow") }
         visiting.append(id)
         defer { visiting.removeLast() }
         switch try shape(at: index) {
@@ -121,7 +131,15 @@ struct LuaJSONEncoder {
     private func shape(at index: Int32) throws(JSONEncodeFailure) -> Shape {
         if lua_getmetatable(L, index) != 0 {
             defer { clua_pop(L, 1) }
-            if lua_rawequal(L, -1, arrayMarker) != 0 { return .array(Int64(lua_rawlen(L, index))) }
+            if lua_rawequal(L, -1, arrayMarker) != 0 {
+                var count = Int64(lua_rawlen(L, index))
+                if pushNulls(of: index) {
+                    // a decoded array with null slots: its JSON length, as holes blur the border
+                    if lua_rawgeti(L, -1, 0) == LUA_TNUMBER { count = max(count, clua_tointeger(L, -1, nil)) }
+                    clua_pop(L, 2)
+                }
+                return .array(count)
+            }
             if lua_rawequal(L, -1, objectMarker) != 0 { return .object }
         }
         var count: Int64 = 0, maxIndex: Int64 = 0
@@ -173,6 +191,26 @@ struct LuaJSONEncoder {
             let p = clua_tolstring(L, -1, &len)
             keys.append(UnsafeRawBufferPointer(start: p, count: len))
         }
+        // keys that were null where the table came from and are still absent: alive in the set,
+        // which stays on the stack until the object is written
+        let hasNulls = pushNulls(of: index)
+        if hasNulls {
+            let set = lua_gettop(L)
+            lua_pushnil(L)
+            while lua_next(L, set) != 0 {
+                clua_pop(L, 1)
+                guard lua_type(L, -1) == LUA_TSTRING else { continue }
+                lua_pushvalue(L, -1)
+                let absent = lua_rawget(L, index) == LUA_TNIL
+                clua_pop(L, 1)
+                if absent {
+                    var len = 0
+                    let p = clua_tolstring(L, -1, &len)
+                    keys.append(UnsafeRawBufferPointer(start: p, count: len))
+                }
+            }
+        }
+        defer { if hasNulls { clua_pop(L, 1) } }
         keys.sort { a, b in
             let n = min(a.count, b.count)
             let c = n == 0 ? 0 : memcmp(a.baseAddress!, b.baseAddress!, n)

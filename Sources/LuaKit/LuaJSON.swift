@@ -17,6 +17,12 @@ import JSONCodec
 /// `json.null` is a sentinel; decoded arrays and objects carry a marker metatable, so an empty
 /// `[]` and `{}` survive a round trip, and `json.array{}` / `json.object{}` mark tables made by
 /// hand. An unmarked empty table encodes as `{}`. Object keys are written in sorted order.
+///
+/// API results (`pushDecoded(nullAsNil:)`) read a JSON null as nil, so `if sr.reason then`
+/// works as in any Lua code, but the table remembers which keys were null (a weak registry
+/// table, never a visible key): `json.encode` writes them back as null and `json.nulls(t)` lists
+/// the ones still absent, which `inspect` and the REPL print as `null`. A key the script sets
+/// afterwards simply wins.
 public enum LuaJSON {
     /// Installs `json` as a preloaded module and a global.
     public static func install(in state: LuaState) throws(LuaError) {
@@ -26,6 +32,7 @@ public enum LuaJSON {
             "decode": .hostFunction(LuaHostFunction.pushing({ args in try decode(args, markers) })),
             "array": .hostFunction(LuaHostFunction.pushing({ args in try mark(args, markers, array: true) })),
             "object": .hostFunction(LuaHostFunction.pushing({ args in try mark(args, markers, array: false) })),
+            "nulls": .hostFunction(LuaHostFunction.pushing({ args in try nulls(args, markers) })),
             "null": .lightUserdata(nil),
         ]
         try state.preload("json", module)
@@ -39,23 +46,22 @@ public enum LuaJSON {
         let L = args.L
         let markers = args.state.jsonMarkers
         guard lua_checkstack(L, 8) != 0 else { throw LuaError(status: .runtime, message: "JSON result: Lua stack overflow") }
-        lua_rawgeti(L, clua_registryindex(), lua_Integer(markers.array.ref))
-        lua_rawgeti(L, clua_registryindex(), lua_Integer(markers.object.ref))
+        let base = markers.push(L)
         let top = lua_gettop(L)
-        var sink = LuaPushSink(L: L, arrayMarker: top - 1, objectMarker: top)
-        sink.nullAsNil = nullAsNil
+        var sink = LuaPushSink(L: L, arrayMarker: base + 1, objectMarker: base + 2)
+        if nullAsNil { sink.nullsTable = base + 3 }
         do {
             try bytes.withUnsafeBytes { buffer in try JSONParser.parse(buffer, into: &sink) }
         } catch let error as LuaError {
-            lua_settop(L, top - 2)
+            lua_settop(L, base)
             throw error
         } catch {
-            lua_settop(L, top - 2)
+            lua_settop(L, base)
             throw LuaError(status: .runtime, message: "the response is not valid JSON: \(error)")
         }
         if lua_gettop(L) == top { lua_pushnil(L) } // a top-level null
-        lua_rotate(L, top - 1, 1) // the value below the markers
-        lua_settop(L, top - 1)
+        lua_rotate(L, base + 1, 1) // the value below the markers
+        lua_settop(L, base + 1)
         return 1
     }
 
@@ -65,11 +71,9 @@ public enum LuaJSON {
         let L = args.L
         let markers = args.state.jsonMarkers
         guard lua_checkstack(L, 8) != 0 else { throw LuaError(status: .runtime, message: "JSON body: Lua stack overflow") }
-        let base = lua_gettop(L)
-        lua_rawgeti(L, clua_registryindex(), lua_Integer(markers.array.ref))
-        lua_rawgeti(L, clua_registryindex(), lua_Integer(markers.object.ref))
+        let base = markers.push(L)
         defer { lua_settop(L, base) }
-        var encoder = LuaJSONEncoder(L: L, arrayMarker: base + 1, objectMarker: base + 2, indent: 0)
+        var encoder = LuaJSONEncoder(L: L, markers: base, indent: 0)
         // the body is built outside the allocator's cap: hold it to what the cap leaves
         if let limit = args.state.limits.memory {
             encoder.maxBytes = max(0, limit - args.state.memoryUsed)
@@ -91,10 +95,31 @@ public enum LuaJSON {
     final class Markers {
         let array: LuaReference
         let object: LuaReference
+        /// Weak-keyed: a decoded table -> the set of its keys that were JSON null (and, at 0,
+        /// the length of an array with null slots).
+        let nulls: LuaReference
 
         init(state: LuaState) {
             array = Markers.make(state, "json.array")
             object = Markers.make(state, "json.object")
+            let L = state.L
+            lua_createtable(L, 0, 0)
+            lua_createtable(L, 0, 1)
+            _ = lua_pushstring(L, "__mode")
+            _ = lua_pushstring(L, "k")
+            lua_rawset(L, -3)
+            lua_setmetatable(L, -2)
+            nulls = LuaReference(ref: luaL_ref(L, clua_registryindex()), registry: state.references)
+        }
+
+        /// Pushes the array marker, the object marker and the nulls table (at base+1...base+3)
+        /// and returns base, the top before. The caller has checked the stack.
+        func push(_ L: OpaquePointer) -> Int32 {
+            let base = lua_gettop(L)
+            lua_rawgeti(L, clua_registryindex(), lua_Integer(array.ref))
+            lua_rawgeti(L, clua_registryindex(), lua_Integer(object.ref))
+            lua_rawgeti(L, clua_registryindex(), lua_Integer(nulls.ref))
+            return base
         }
 
         private static func make(_ state: LuaState, _ name: String) -> LuaReference {
@@ -136,17 +161,56 @@ public enum LuaJSON {
         return lua_rawequal(L, i, -1) != 0
     }
 
+    /// json.nulls(t): the keys of `t` that were null in the JSON it came from and are still
+    /// absent, sorted (indices first); an empty table for any other table.
+    private static func nulls(_ args: LuaArguments, _ markers: Markers) throws -> Int {
+        let L = args.L
+        guard lua_type(L, 1) == LUA_TTABLE else { throw args.bad(0, "table") }
+        guard lua_checkstack(L, 8) != 0 else { throw LuaError(status: .runtime, message: "json.nulls: Lua stack overflow") }
+        lua_settop(L, 1)
+        var strings: [[UInt8]] = [], indices: [Int64] = []
+        lua_rawgeti(L, clua_registryindex(), lua_Integer(markers.nulls.ref))
+        lua_pushvalue(L, 1)
+        if lua_rawget(L, 2) == LUA_TTABLE {
+            lua_pushnil(L)
+            while lua_next(L, 3) != 0 {
+                clua_pop(L, 1)
+                lua_pushvalue(L, -1)
+                let absent = lua_rawget(L, 1) == LUA_TNIL
+                clua_pop(L, 1)
+                guard absent else { continue }
+                if lua_type(L, -1) == LUA_TSTRING {
+                    var len = 0
+                    let p = clua_tolstring(L, -1, &len)
+                    strings.append(Array(UnsafeRawBufferPointer(start: p, count: len)))
+                } else if lua_isinteger(L, -1) != 0, case let i = clua_tointeger(L, -1, nil), i >= 1 {
+                    indices.append(i) // 0 holds an array's length
+                }
+            }
+        }
+        lua_settop(L, 1)
+        lua_createtable(L, Int32(strings.count + indices.count), 0)
+        var slot: lua_Integer = 1
+        for i in indices.sorted() { lua_pushinteger(L, i); lua_rawseti(L, -2, slot); slot += 1 }
+        for s in strings.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+            s.withUnsafeBufferPointer { b in
+                b.withMemoryRebound(to: CChar.self) { _ = lua_pushlstring(L, $0.baseAddress, $0.count) }
+            }
+            lua_rawseti(L, -2, slot)
+            slot += 1
+        }
+        return 1
+    }
+
     private static func decode(_ args: LuaArguments, _ markers: Markers) throws -> Int {
         let L = args.L
         guard lua_checkstack(L, 8) != 0 else { throw LuaError(status: .runtime, message: "json.decode: Lua stack overflow") }
-        lua_rawgeti(L, clua_registryindex(), lua_Integer(markers.array.ref))
-        lua_rawgeti(L, clua_registryindex(), lua_Integer(markers.object.ref))
-        let top = lua_gettop(L)
-        var sink = LuaPushSink(L: L, arrayMarker: top - 1, objectMarker: top)
+        let base = markers.push(L)
+        var sink = LuaPushSink(L: L, arrayMarker: base + 1, objectMarker: base + 2)
         do {
             try args.withBytes(0) { bytes in try JSONParser.parse(bytes, into: &sink) }
         } catch let error as JSONError {
-            lua_settop(L, top)
+            lua_settop(L, base + 3)
             throw LuaError(status: .runtime, message: "json.decode: \(error)")
         } catch let error as LuaError where args.type(0) != "string" {
             throw LuaError(status: .runtime, message: "json.decode: " + error.message)

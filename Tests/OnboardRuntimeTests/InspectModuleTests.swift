@@ -179,6 +179,7 @@ struct InspectModuleTests {
               decode = <function>,
               encode = <function>,
               null = json.null,
+              nulls = <function>,
               object = <function>
             }
             """#])

@@ -244,4 +244,21 @@ struct YousignModuleTests {
             """)
         #expect(out == "failed\tIDDV_1706\ntrue\tsignature_request.activated\n0\nfalse\t404\n")
     }
+
+    @Test("a field the API sent as null reads as nil and prints as null, in inspect and json.encode")
+    func remembersNulls() async throws {
+        let fixture = try FlowFixture()
+        let outcome = await runFlow(#"""
+            local inspect = require("inspect")
+            local sr = yousign.signature_requests.create{ name = "Contract", delivery_mode = "none" }
+            local shown = inspect(sr, { width = 4000 })
+            print(sr.external_id == nil, sr.external_id and "truthy" or "falsy")
+            print(shown:match("external_id = null") or shown)
+            print(json.encode(sr):match('"external_id":null') or "missing")
+            sr.external_id = "crm-1"
+            print(inspect(sr, { width = 4000 }):match('external_id = "crm%-1"') or "not set")
+            """#, host: fixture.host)
+        #expect(outcome.error == nil, "\(String(describing: outcome.error))")
+        #expect(outcome.output == "true\tfalsy\nexternal_id = null\n\"external_id\":null\nexternal_id = \"crm-1\"\n")
+    }
 }
