@@ -91,7 +91,9 @@ end
 
 --- yousign.wait(fetch, predicate, { timeout = "10m", interval = "5s" })
 function M.wait(fetch, predicate, options)
-  return wait.wait(fetch, predicate, options, host.now, host.sleep)
+  -- not a tail call: its errors name the script's line (level 3 from wait.lua)
+  local resource = wait.wait(fetch, predicate, options, host.now, host.sleep)
+  return resource
 end
 
 --- yousign.now(): the flow's clock (the emulator's on an emulator), Unix seconds.

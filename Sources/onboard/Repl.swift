@@ -9,12 +9,12 @@ struct Repl: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Explore the API interactively: a Lua prompt with completion, history and pretty results.",
         discussion: """
-            On a terminal: line editing (emacs keys, ~/.editrc), Tab completion, Ctrl-R history
-            search (history per folder in .onboard/repl_history), Ctrl-C to drop the line or
+            On a terminal: line editing (emacs keys, ~/.editrc), Tab completion, Ctrl-R history \
+            search (history per folder in .onboard/repl_history), Ctrl-C to drop the line or \
             interrupt the running statement, Ctrl-D to leave. `.help` lists the commands.
 
-            When standard input or output is not a terminal, the input is read to its end and
-            run line by line with the same rules, printing results without prompts or colours;
+            When standard input or output is not a terminal, the input is read to its end and \
+            run line by line with the same rules, printing results without prompts or colours; \
             the exit status is 1 if any input failed.
 
             Each statement gets the limits of a run (--time-limit and the others).

@@ -8,14 +8,14 @@ struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a Lua flow script in the sandbox.",
         discussion: """
-            Like `lua FILE ARGS...`: the script gets ARGS as `...` and in the global `arg` table
-            (arg[0] is the script name). Use - as FILE to read the script from standard input.
+            Like `lua FILE ARGS...`: the script gets ARGS as `...` and in the global `arg` table \
+            (arg[0] is the script name). Use - as FILE to read the script from standard input. \
             Errors print as file:line: message with a traceback on standard error.
 
-            The global `yousign` calls the API (docs/lua-api.md). By default it talks to the
-            embedded emulator, whose state lives in .onboard/emulator.sqlite (created on first
-            use); `emulator` then stands in for signers and the clock. --emulator URL uses an
-            `onboard serve`; --base-url URL (or $YOUSIGN_BASE_URL) calls Yousign with the key in
+            The global `yousign` calls the API (docs/lua-api.md). By default it talks to the \
+            embedded emulator, whose state lives in .onboard/emulator.sqlite (created on first \
+            use); `emulator` then stands in for signers and the clock. --emulator URL uses an \
+            `onboard serve`; --base-url URL (or $YOUSIGN_BASE_URL) calls Yousign with the key in \
             $YOUSIGN_API_KEY; --profile NAME takes both from onboard.toml.
 
             Exit codes: 0 success, 1 script error, 2 usage error, 3 a sandbox limit fired.

@@ -194,6 +194,21 @@ struct YousignModuleTests {
         #expect(Date().timeIntervalSince(started) < 60, "the waits moved the emulator's clock (they would take 120 s and more of real time)")
     }
 
+    @Test("yousign.wait's errors name the script's line")
+    func waitErrorLocation() async throws {
+        let out = try await run("""
+            local ok, err = pcall(function()
+              yousign.wait(function() return { status = "pending" } end, function() return false end, { timeout = "1m" })
+            end)
+            print(err:match("^flow.lua:%d+: yousign.wait: timed out") or err)
+            ok, err = pcall(function()
+              yousign.wait(function() end, function() end, { timeout = "forever" })
+            end)
+            print(err:match("^flow.lua:%d+:") or err)
+            """)
+        #expect(out == "flow.lua:2: yousign.wait: timed out\nflow.lua:6:\n")
+    }
+
     @Test("the embedded emulator's rate limit: the client waits (on the emulator's clock) and every call succeeds")
     func rateLimited() async throws {
         let fixture = try FlowFixture(rateLimit: .sandbox)
