@@ -44,6 +44,12 @@ public final class ReplLoop {
     /// Reads and runs everything; returns the exit status (0, or 1 when a script's input failed).
     public func run() -> Int32 {
         var pending: [String] = []
+        // a script's statements report the lines of the input (stdin:7), as `lua - < file`
+        // would; at the prompt every statement is its own chunk, as in lua.c
+        var linesRead = 0, statementStart = 1
+        func located(_ code: String) -> String {
+            settings.interactive || statementStart == 1 ? code : String(repeating: "\n", count: statementStart - 1) + code
+        }
         while true {
             let prompt = settings.interactive ? (pending.isEmpty ? "> " : ">> ") : ""
             switch source.read(prompt: prompt) {
@@ -51,13 +57,15 @@ public final class ReplLoop {
                 if !pending.isEmpty && !settings.interactive {
                     // a script ended inside a statement: say what Lua says about it (at the
                     // prompt, Ctrl-D on >> leaves as lua.c does, dropping the statement)
-                    report(engine.evaluate(pending.joined(separator: "\n"), chunkName: "=stdin", color: settings.color, file: true))
+                    report(engine.evaluate(located(pending.joined(separator: "\n")), chunkName: "=stdin", color: settings.color, file: true))
                 }
                 if settings.interactive { output.result("") }
                 return settings.interactive || failures == 0 ? 0 : 1
             case .interrupted:
                 pending = []
             case .line(let line):
+                linesRead += 1
+                if pending.isEmpty { statementStart = linesRead }
                 if pending.isEmpty, let command = ReplCommand(line) {
                     if case .exit = command { return settings.interactive || failures == 0 ? 0 : 1 }
                     source.remember(line)
@@ -70,7 +78,7 @@ public final class ReplLoop {
                     pending = []
                     continue
                 }
-                let outcome = engine.evaluate(code, chunkName: "=stdin", color: settings.color, file: false)
+                let outcome = engine.evaluate(located(code), chunkName: "=stdin", color: settings.color, file: false)
                 if outcome == .incomplete { continue }
                 pending = []
                 source.remember(code)

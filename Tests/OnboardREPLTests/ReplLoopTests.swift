@@ -60,6 +60,15 @@ struct ReplLoopTests {
         #expect(streams.stderr.contains("unexpected symbol near '='"), "\(streams.stderr)")
     }
 
+    @Test("a script's errors name the line of the input they are on, multi-line statements included")
+    func scriptLines() throws {
+        let (status, streams) = try session("x = 1\nerror('boom')\n\nlocal t = {\n  1,\n  nil + 1 }\nx = = 2\nt = nil .. 'x'\n")
+        #expect(status == 1)
+        let lines = streams.stderr.split(separator: "\n").filter { $0.hasPrefix("stdin:") }
+        #expect(lines == ["stdin:2: boom", "stdin:6: attempt to perform arithmetic on a nil value",
+                          "stdin:7: unexpected symbol near '='", "stdin:8: attempt to concatenate a nil value"], "\(streams.stderr)")
+    }
+
     @Test("input that ends inside a statement is a syntax error at <eof>")
     func endsInside() throws {
         let (status, streams) = try session("function f()\n  return 1\n")
