@@ -155,7 +155,9 @@ struct YousignModuleTests {
     func argumentErrors() async throws {
         let fixture = try FlowFixture()
         let cases: [(String, String)] = [
-            ("yousign.workflow_sessions.get()", "flow.lua:1: bad argument #1 to 'yousign.workflow_sessions.get' (workflow_session_id expected, got no value) (usage: yousign.workflow_sessions.get(workflow_session_id, {...}))"),
+            ("yousign.workflow_sessions.get()", "flow.lua:1: bad argument #1 to 'yousign.workflow_sessions.get' (workflow_session_id expected, got no value) (usage: yousign.workflow_sessions.get(workflow_session_id))"),
+            ("yousign.workflow_sessions.get('a', {}, 3)", "flow.lua:1: too many arguments to 'yousign.workflow_sessions.get': it takes 1 id (usage: yousign.workflow_sessions.get(workflow_session_id))"),
+            ("yousign.signature_requests.list(1)", "flow.lua:1: bad argument #1 to 'yousign.signature_requests.list' (table expected, got number) (usage: yousign.signature_requests.list({...}))"),
             ("yousign.workflow_sessions.create('x')", "flow.lua:1: bad argument #1 to 'yousign.workflow_sessions.create' (table expected, got string) (usage: yousign.workflow_sessions.create({...}))"),
             ("yousign.signature_requests.get('a/b')", "flow.lua:1: signature_requests.get: signature_request_id must be an id, got 'a/b'"),
             ("yousign.signature_requests.create{ name = function() end }", "flow.lua:1: yousign.signature_requests.create: the body cannot be sent as JSON: cannot encode a function value at $.name"),

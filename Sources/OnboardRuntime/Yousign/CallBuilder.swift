@@ -30,7 +30,9 @@ struct CallBuilder {
         }
         let paramsIndex = 1 + pathCount
         if args.count > paramsIndex + 1 {
-            throw Failure(message: "too many arguments to '\(name)': it takes \(pathCount == 0 ? "" : "\(pathCount) id\(pathCount == 1 ? "" : "s") and ")one table\(usage)")
+            let ids = pathCount == 0 ? "" : "\(pathCount) id\(pathCount == 1 ? "" : "s")"
+            let takes = takesTable ? (ids.isEmpty ? "one table" : ids + " and one table") : (ids.isEmpty ? "no arguments" : ids)
+            throw Failure(message: "too many arguments to '\(name)': it takes \(takes)\(usage)")
         }
         var params: LuaTable?
         switch args.type(paramsIndex) {
@@ -78,10 +80,15 @@ struct CallBuilder {
         return FlowCall(call: call, pendingFiles: pending, saveTo: saveTo)
     }
 
-    /// `(usage: yousign.x.get(signature_request_id, params))`, for argument errors.
+    /// `(usage: yousign.x.get(signature_request_id))`, for argument errors; `{...}` only for an
+    /// operation that takes a table (a body, query parameters, or a download's `{ to = ... }`).
     var usage: String {
-        let names = operation.pathParameters.map(Operation.snakeCase) + ["{...}"]
+        let names = operation.pathParameters.map(Operation.snakeCase) + (takesTable ? ["{...}"] : [])
         return " (usage: \(name)(\(names.joined(separator: ", "))))"
+    }
+
+    var takesTable: Bool {
+        operation.bodyTypes.contains { $0 != .none } || !operation.queryParameters.isEmpty || operation.response == .binary
     }
 
     // MARK: files
