@@ -46,6 +46,7 @@ struct PermissionOptions: ParsableArguments {
         let env = (profile?.permissions.env ?? []) + Self.split(allowEnv)
         let files: FileAccess
         do { files = try FileAccess(read: read, write: write, audit: log) } catch { throw BackendError(error.description) }
+        for warning in files.grantWarnings { Diagnostics.warning(warning) }
         return (files, EnvAccess(grants: env, environment: environment, secret: secretVariables, audit: log))
     }
 }

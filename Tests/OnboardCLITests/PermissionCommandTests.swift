@@ -15,6 +15,21 @@ struct PermissionCommandTests {
         #expect(allowed.status == 0, "\(allowed)")
     }
 
+    @Test("a grant of a path that does not exist is accepted with a warning naming it; existing ones say nothing")
+    func missingGrant() async throws {
+        let folder = try TempFolder()
+        try FileManager.default.createDirectory(at: folder.url.appendingPathComponent("files"), withIntermediateDirectories: true)
+        let r = try await CLI.onboardAsync(["run", "--ephemeral", "--allow-read=nosuchdir,files", "--allow-write=out/x.pdf,files/y.pdf",
+                                            "-e", "print('ran')"], in: folder.url)
+        #expect(r.status == 0, "\(r)")
+        #expect(r.stdout == "ran\n")
+        #expect(r.stderr == """
+            onboard: warning: --allow-read=nosuchdir: no such file or folder; the grant allows nothing until it exists
+            onboard: warning: --allow-write=out/x.pdf: neither it nor its folder exists; the grant allows nothing until one does
+
+            """, "\(r)")
+    }
+
     @Test("downloads need --allow-write; env.get needs --allow-env and never gives the key; --audit logs each use")
     func writeEnvAndAudit() async throws {
         let folder = try TempFolder()

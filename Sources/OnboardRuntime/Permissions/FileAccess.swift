@@ -53,6 +53,22 @@ public struct FileAccess: Sendable {
         return Grant(given: path, absolute: absolute)
     }
 
+    /// Warnings for grants that can allow nothing as things are: a read grant of a path that
+    /// does not exist (a typo is the usual reason), a write grant whose folder does not exist.
+    public var grantWarnings: [String] {
+        let fm = FileManager.default
+        let reads = readGrants.filter { !fm.fileExists(atPath: $0.absolute) }.map {
+            "warning: --allow-read=\($0.given): no such file or folder; the grant allows nothing until it exists"
+        }
+        let writes = writeGrants.filter { grant in
+            var isFolder: ObjCBool = false
+            if fm.fileExists(atPath: grant.absolute, isDirectory: &isFolder) { return false }
+            let parent = (grant.absolute as NSString).deletingLastPathComponent
+            return !(fm.fileExists(atPath: parent, isDirectory: &isFolder) && isFolder.boolValue)
+        }.map { "warning: --allow-write=\($0.given): neither it nor its folder exists; the grant allows nothing until one does" }
+        return reads + writes
+    }
+
     // MARK: reading and writing
 
     /// The bytes of a file to upload.
