@@ -85,6 +85,43 @@ struct BackendCommandTests {
         #expect(k.status == 2)
         #expect(k.stderr.contains("must name an environment variable"), "\(k)")
         #expect(!k.stderr.contains("sk-123"))
+        // a run that uses no profile is not held up by it: it says what is wrong and goes on
+        let ephemeral = try await CLI.onboardAsync(["run", "--ephemeral", "-e", "print(yousign.backend)"], in: folder.url)
+        #expect(ephemeral.status == 0, "\(ephemeral)")
+        #expect(ephemeral.stdout == "embedded emulator (in memory)\n")
+        #expect(ephemeral.stderr == "onboard: warning: onboard.toml:2: cannot read the value https://x (strings need quotes) (ignored: this run uses no profile)\n")
+    }
+
+    @Test("a profile whose backend a flag replaced is not named as the backend, and a warning says so")
+    func profileReplaced() async throws {
+        let folder = try TempFolder(text: ["onboard.toml": "[profiles.local]\nemulator = \"http://127.0.0.1:9\"\n"])
+        let r = try await CLI.onboardAsync(["run", "--profile", "local", "--ephemeral", "-e", "print(yousign.backend)"], in: folder.url)
+        #expect(r.status == 0, "\(r)")
+        #expect(r.stdout == "embedded emulator (in memory)\n")
+        #expect(r.stderr.contains("profile 'local' names a backend that the command line replaced"), "\(r)")
+    }
+
+    @Test("time travel on a saved state is told at the end of the run and at the start of later ones; --reset-clock sets it back")
+    func clockNotices() async throws {
+        let folder = try TempFolder()
+        let advance = try await CLI.onboardAsync(["run", "--state", "s.sqlite", "-e", "emulator.advance(5 * 86400)"], in: folder.url)
+        #expect(advance.status == 0, "\(advance)")
+        #expect(advance.stderr.contains("note: this run moved the clock of s.sqlite 5 days ahead"), "\(advance)")
+        let later = try await CLI.onboardAsync(["run", "--state", "s.sqlite", "-e", "print(#yousign.workflow_templates.list().data)"], in: folder.url)
+        #expect(later.stdout == "3\n")
+        #expect(later.stderr.contains("note: the emulator state s.sqlite runs 5 days ahead of real time"), "\(later)")
+        let offline = try await CLI.onboardAsync(["run", "--state", "s.sqlite", "-e", "print(1)"], in: folder.url)
+        #expect(offline.stderr == "", "a run that never calls the API does not open the state: \(offline)")
+        let reset = try await CLI.onboardAsync(["run", "--state", "s.sqlite", "--reset-clock", "-e", "print(#yousign.workflow_templates.list().data)"], in: folder.url)
+        #expect(reset.status == 0, "\(reset)")
+        #expect(reset.stderr == "", "\(reset)")
+        let after = try await CLI.onboardAsync(["run", "--state", "s.sqlite", "-e", "print(#yousign.workflow_templates.list().data)"], in: folder.url)
+        #expect(after.stderr == "", "\(after)")
+        let ephemeral = try await CLI.onboardAsync(["run", "--ephemeral", "-e", "emulator.advance(9 * 86400)"], in: folder.url)
+        #expect(ephemeral.stderr == "", "time travel in memory stays in its run: \(ephemeral)")
+        let served = try await CLI.onboardAsync(["run", "--emulator", "http://127.0.0.1:9", "--reset-clock", "-e", "print(1)"], in: folder.url)
+        #expect(served.status == 2)
+        #expect(served.stderr.contains("--reset-clock is for the embedded emulator"), "\(served)")
     }
 
     @Test("on Yousign there is no `emulator`; --request-timeout is checked")
