@@ -1,9 +1,19 @@
 import Foundation
 
+/// Where `require` gets a module's source: `ModuleSearcher` reads the files; in a worker, which
+/// reads no file once locked down, `RemoteModules` asks the parent, which runs a
+/// `ModuleSearcher` (same chunk names, same messages).
+public protocol ModuleSource {
+    /// The module's source and chunk name, nil when it is nowhere; throws when it cannot be read.
+    func find(_ name: String) throws -> (source: [UInt8], chunkName: String)?
+    /// The message for a module found nowhere (no host paths).
+    func notFoundMessage(_ name: String) -> String
+}
+
 /// Finds the source of `require("a.b")`: the script's own folder first (`a/b.lua`, then
 /// `a/b/init.lua`), then the shipped `stdlib/`. Names were already checked by the C side to be
 /// dotted identifiers, so no path can leave these folders by name.
-public struct ModuleSearcher: Sendable {
+public struct ModuleSearcher: ModuleSource, Sendable {
     public var scriptFolder: String
     public var stdlibFolder: String?
     /// Largest module file read.
@@ -62,7 +72,7 @@ public enum StdlibLocator {
     public static func find() -> String? {
         let fm = FileManager.default
         if let env = ProcessInfo.processInfo.environment["ONBOARD_STDLIB"], !env.isEmpty { return env }
-        guard let exe = try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe") ?? CommandLine.arguments.first else {
+        guard let exe = (try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments.first else {
             return nil
         }
         var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()

@@ -20,6 +20,8 @@ public struct ScriptRun {
     public var output: (UnsafeRawBufferPointer) -> Void
     /// The backend the `yousign` module talks to; without one, scripts get no `yousign`.
     public var host: (any FlowEffects)?
+    /// Where `require` finds modules; nil: the files beside the script, then `stdlibFolder`.
+    public var modules: (any ModuleSource)?
 
     public init(
         preludes: [ScriptSource] = [], script: ScriptSource?, arguments: [String] = [],
@@ -43,6 +45,13 @@ public struct ScriptRun {
     public func execute() throws(LuaError) -> [LuaValue] {
         let state = try makeState()
         defer { state.close() }
+        return try execute(in: state)
+    }
+
+    /// Runs the preludes and the script in `state`, made by `makeState` (the worker locks
+    /// itself down in between).
+    @discardableResult
+    public func execute(in state: LuaState) throws(LuaError) -> [LuaValue] {
         for prelude in preludes {
             try state.execute(prelude.bytes, chunkName: prelude.chunkName)
         }
@@ -55,7 +64,7 @@ public struct ScriptRun {
     public func makeState() throws(LuaError) -> LuaState {
         let state = try LuaState(environment: .sandbox, limits: limits, output: output)
         try HostModules.install(in: state)
-        let searcher = ModuleSearcher(scriptFolder: script?.folder ?? ".", stdlibFolder: stdlibFolder)
+        let searcher = modules ?? ModuleSearcher(scriptFolder: script?.folder ?? ".", stdlibFolder: stdlibFolder)
         try state.setModuleSearcher(notFound: searcher.notFoundMessage) { try searcher.find($0) }
         if let host {
             try EnvModule.install(in: state, host: host)

@@ -41,11 +41,11 @@ public final class WorkerReplEngine: ReplEngine, @unchecked Sendable {
         let start = WorkerStart(
             preludes: run.preludes, script: nil, arguments: [], interpreterArguments: run.interpreterArguments, scriptName: nil,
             limits: run.limits, stdlibFolder: run.stdlibFolder, backendSummary: effects.backendSummary, hasEmulator: effects.hasEmulator)
-        let (header, blob) = start.encode(op: "repl")
+        let (header, blob) = start.encode(op: .repl)
         do {
             try WorkerWire.write(worker.toWorker.fileHandleForWriting.fileDescriptor, header, blob)
-            let reply = try converse(worker, effects: effects, output: output, until: "ready")
-            if reply["op"]?.stringValue == "done" {
+            let reply = try converse(worker, run: run, effects: effects, output: output, until: .ready)
+            if WorkerOp(of: reply) == .done {
                 throw WorkerSupervisor.error(from: reply) ?? LuaError(status: .runtime, message: "the REPL session did not start")
             }
         } catch let error as LuaError {
@@ -60,19 +60,21 @@ public final class WorkerReplEngine: ReplEngine, @unchecked Sendable {
 
     /// Reads the worker's frames, passing output on and serving its requests, until a message
     /// with op `op` (or `done`) arrives. Throws when the worker is gone.
-    private static func converse(_ worker: WorkerSupervisor.Spawned, effects: FlowHost,
-                                 output: (UnsafeRawBufferPointer) -> Void, until op: String) throws(WorkerWire.Failure) -> JSONValue {
+    private static func converse(_ worker: WorkerSupervisor.Spawned, run: ScriptRun, effects: FlowHost,
+                                 output: (UnsafeRawBufferPointer) -> Void, until op: WorkerOp) throws(WorkerWire.Failure) -> JSONValue {
         let readFD = worker.fromWorker.fileHandleForReading.fileDescriptor
         let writeFD = worker.toWorker.fileHandleForWriting.fileDescriptor
+        let modules = ModuleSearcher(scriptFolder: run.script?.folder ?? ".", stdlibFolder: run.stdlibFolder)
         while let (header, blob) = try WorkerWire.read(readFD) {
-            let kind = header["op"]?.stringValue
-            if kind == op || kind == "done" { return header }
-            if kind == "out" {
+            let kind = WorkerOp(of: header)
+            if kind == .ready { WorkerSupervisor.noteKernelSandbox(header) }
+            if kind == op || kind == .done { return header }
+            if kind == .out {
                 blob.withUnsafeBytes(output)
                 continue
             }
-            if kind == "started" { continue }
-            let (reply, replyBlob) = try WorkerSupervisor.serve(kind, header, blob, effects)
+            if kind == .started { continue }
+            let (reply, replyBlob) = try WorkerSupervisor.serve(kind, header, blob, effects, modules: modules)
             try WorkerWire.write(writeFD, reply, replyBlob)
         }
         throw WorkerWire.Failure(description: "the worker process ended")
@@ -87,18 +89,18 @@ public final class WorkerReplEngine: ReplEngine, @unchecked Sendable {
         }
         let finished = DispatchSemaphore(value: 0)
         let watchdog = run.limits.time.map { limit in startWatchdog(pid: pid, limit: limit, finished: finished) }
-        let request: JSONValue = ["op": "eval", "code": .string(code), "chunk": .string(chunkName), "color": .bool(color), "file": .bool(file)]
+        let request: JSONValue = .message(.eval, ["code": .string(code), "chunk": .string(chunkName), "color": .bool(color), "file": .bool(file)])
         let reply: JSONValue?
         do {
             try WorkerWire.write(worker.toWorker.fileHandleForWriting.fileDescriptor, request)
-            reply = try Self.converse(worker, effects: effects, output: output, until: "evaluated")
+            reply = try Self.converse(worker, run: run, effects: effects, output: output, until: .evaluated)
         } catch {
             reply = nil
         }
         finished.signal()
         let killedAtDeadline = watchdog?.isKilled ?? false
         lock.withLock { runningPid = nil }
-        guard let reply, reply["op"]?.stringValue == "evaluated" else {
+        guard let reply, WorkerOp(of: reply) == .evaluated else {
             return restart(because: killedAtDeadline
                 ? "the statement passed the time limit (--time-limit \(run.limits.display(.time))) inside a call that cannot be interrupted"
                 : "the worker process stopped (\(describeExit(worker)))")
@@ -114,9 +116,9 @@ public final class WorkerReplEngine: ReplEngine, @unchecked Sendable {
 
     public func complete(_ text: String) -> ReplCompletion {
         do {
-            try WorkerWire.write(worker.toWorker.fileHandleForWriting.fileDescriptor, ["op": "complete", "text": .string(text)])
-            let reply = try Self.converse(worker, effects: effects, output: output, until: "completions")
-            guard reply["op"]?.stringValue == "completions" else { return .none }
+            try WorkerWire.write(worker.toWorker.fileHandleForWriting.fileDescriptor, .message(.complete, ["text": .string(text)]))
+            let reply = try Self.converse(worker, run: run, effects: effects, output: output, until: .completions)
+            guard WorkerOp(of: reply) == .completions else { return .none }
             return ReplCompletion(replacing: Int(reply["replacing"]?.intValue ?? 0),
                                   candidates: (reply["candidates"]?.arrayValue ?? []).compactMap(\.stringValue))
         } catch {

@@ -21,6 +21,11 @@ final class RemoteEffects: FlowEffects, @unchecked Sendable {
         self.hasEmulator = hasEmulator
         self.input = input
         self.output = output
+    }
+
+    /// Starts the thread that sends output every 50 ms: after the lock-down, so that it is
+    /// born under it (Landlock binds the threads a locked-down thread starts).
+    private func startFlusher() {
         let flusher = Thread { [weak self] in
             while let self {
                 Thread.sleep(forTimeInterval: 0.05)
@@ -48,13 +53,16 @@ final class RemoteEffects: FlowEffects, @unchecked Sendable {
                 return pending
             }
             guard !chunk.isEmpty else { return }
-            try? WorkerWire.write(output, ["op": "out"], chunk)
+            try? WorkerWire.write(output, .message(.out), chunk)
         }
     }
 
-    /// Tells the parent the script starts now (its time limit runs from here).
-    func started() {
-        writeLock.withLock { try? WorkerWire.write(output, ["op": "started"]) }
+    /// Tells the parent the script starts now (its time limit runs from here), and how the
+    /// worker is locked down; starts the output flusher. Called once, after the lock-down.
+    func started(_ op: WorkerOp = .started, sandbox: KernelSandbox) {
+        startFlusher()
+        flush()
+        writeLock.withLock { try? WorkerWire.write(output, .message(op, ["kernel_sandbox": sandbox.json])) }
     }
 
     /// Sends the last output and the `done` message.
@@ -87,14 +95,17 @@ final class RemoteEffects: FlowEffects, @unchecked Sendable {
         do { return try WorkerMessages.decodeResult(reply, replyBlob) } catch { return .failure(.message(error.description)) }
     }
 
-    func now() -> Double { ask(["op": "now"]).0["value"]?.doubleValue ?? 0 }
+    func now() -> Double { ask(.message(.now)).0["value"]?.doubleValue ?? 0 }
 
-    func sleep(seconds: Double) { _ = ask(["op": "sleep", "seconds": .double(seconds)]) }
+    func sleep(seconds: Double) { _ = ask(.message(.sleep, ["seconds": .double(seconds)])) }
 
-    func randomSeed() -> Int64 { ask(["op": "seed"]).0["value"]?.intValue ?? 0 }
+    func randomSeed() -> Int64 { ask(.message(.seed)).0["value"]?.intValue ?? 0 }
+
+    /// The source of a module, found by the parent (`RemoteModules`).
+    func module(_ name: String) -> (JSONValue, [UInt8]) { ask(.message(.module, ["name": .string(name)])) }
 
     func env(_ name: String) -> Result<String?, FlowFailure> {
-        let (reply, _) = ask(["op": "env", "name": .string(name)])
+        let (reply, _) = ask(.message(.env, ["name": .string(name)]))
         if reply["ok"]?.boolValue == true { return .success(reply["value"]?.stringValue) }
         return .failure(.message(reply["message"]?.stringValue ?? "env.get failed"))
     }

@@ -9,7 +9,7 @@ enum WorkerMessages {
     static func encode(_ flowCall: FlowCall) -> (JSONValue, [UInt8]) {
         let call = flowCall.call
         var header: [String: JSONValue] = [
-            "op": "perform", "method": .string(call.method), "path": .string(call.path),
+            "op": WorkerOp.perform.json, "method": .string(call.method), "path": .string(call.path),
             "query": .array(call.query.map { .array([.string($0.name), .string($0.value)]) }),
         ]
         var blob: [UInt8] = []
@@ -129,7 +129,7 @@ enum WorkerMessages {
         case .deliveries: ("deliveries", [])
         case .clock: ("clock", [])
         }
-        return ["op": "control", "action": .string(name), "args": .array(args)]
+        return .message(.control, ["action": .string(name), "args": .array(args)])
     }
 
     static func decodeAction(_ h: JSONValue) throws(WorkerWire.Failure) -> ControlAction {

@@ -15,29 +15,56 @@ public enum WorkerProcess {
     /// Runs the worker's protocol and exits.
     public static func main() -> Never {
         let input: Int32 = 0, output: Int32 = 1
-        guard let (header, blob) = try? WorkerWire.read(input), let op = header["op"]?.stringValue, op == "start" || op == "repl",
+        guard let (header, blob) = try? WorkerWire.read(input), let op = WorkerOp(of: header), op == .start || op == .repl,
               let start = try? WorkerStart.decode(header, blob) else {
             FileHandle.standardError.write(Data("onboard worker: no start message (this command is run by onboard itself)\n".utf8))
             exit(2)
         }
-        applyResourceLimits(start.limits, session: op == "repl")
+        applyResourceLimits(start.limits, session: op == .repl)
         leaveTheNetwork()
-        if op == "repl" { repl(start, input: input, output: output) }
         let effects = RemoteEffects(backendSummary: start.backendSummary, hasEmulator: start.hasEmulator, input: input, output: output)
-        let run = ScriptRun(
+        if op == .repl { repl(start, effects: effects, input: input, probe: header["probe"]) }
+        let run = scriptRun(start, effects: effects)
+        var done: [String: JSONValue] = [:]
+        do {
+            _ = try LuaThread.run {
+                let state = try run.makeState()
+                defer { state.close() }
+                let sandbox = try lockDown(start, probe: header["probe"], effects: effects)
+                effects.started(sandbox: sandbox)
+                try run.execute(in: state)
+            }
+            done["status"] = "ok"
+        } catch {
+            done = describe(error)
+        }
+        effects.finish(.message(.done, done))
+        exit(0)
+    }
+
+    /// The worker's `ScriptRun`: effects and modules through the parent.
+    static func scriptRun(_ start: WorkerStart, effects: RemoteEffects) -> ScriptRun {
+        var run = ScriptRun(
             preludes: start.preludes, script: start.script, arguments: start.arguments,
             interpreterArguments: start.interpreterArguments, scriptName: start.scriptName, limits: start.limits,
             stdlibFolder: start.stdlibFolder, output: { effects.write($0) }, host: effects)
-        var done: [String: JSONValue] = ["op": "done"]
-        effects.started()
-        do {
-            _ = try LuaThread.run { try run.execute() }
-            done["status"] = "ok"
-        } catch {
-            done.merge(describe(error), uniquingKeysWith: { $1 })
+        run.modules = RemoteModules(
+            effects: effects, searcher: ModuleSearcher(scriptFolder: start.script?.folder ?? ".", stdlibFolder: start.stdlibFolder))
+        return run
+    }
+
+    /// Locks the worker down once its state is built (the stdlib files it needs are read) and
+    /// before the script's first instruction, on the Lua thread, so that Landlock binds the
+    /// thread scripts run on and every thread it starts; seccomp binds them all. Throws when
+    /// the parent requires both layers and the kernel lacks one. A `probe` (tests only) reports
+    /// what the lock-down refuses and ends the worker.
+    static func lockDown(_ start: WorkerStart, probe: JSONValue?, effects: RemoteEffects) throws(LuaError) -> KernelSandbox {
+        let sandbox = KernelSandbox.lockDown(probe.map(probeLayers) ?? .all)
+        if let probe { reportProbe(probe, sandbox: sandbox, effects: effects) }
+        if let refusal = sandbox.refusal(required: start.requireKernelSandbox) {
+            throw LuaError(status: .runtime, message: refusal)
         }
-        effects.finish(.object(done))
-        exit(0)
+        return sandbox
     }
 
     /// A failure as the `done` and `evaluated` messages carry it (`WorkerSupervisor.error(from:)`

@@ -13,16 +13,18 @@ struct WorkerStart {
     var stdlibFolder: String?
     var backendSummary: String
     var hasEmulator: Bool
+    /// Both kernel layers or no run (`ONBOARD_REQUIRE_KERNEL_SANDBOX=1` in the parent).
+    var requireKernelSandbox = KernelSandbox.requiredByEnvironment
 
-    /// The `start` message (`op` `repl` for a REPL session).
-    func encode(op: String = "start") -> (JSONValue, [UInt8]) {
+    /// The `start` message (`repl` for a REPL session).
+    func encode(op: WorkerOp = .start) -> (JSONValue, [UInt8]) {
         var blob: [UInt8] = []
         func source(_ s: ScriptSource) -> JSONValue {
             blob += s.bytes
             return ["chunk": .string(s.chunkName), "folder": .string(s.folder), "length": .integer(Int64(s.bytes.count))]
         }
         var header: [String: JSONValue] = [
-            "op": .string(op),
+            "op": op.json,
             "preludes": .array(preludes.map(source)),
             "arguments": .array(arguments.map { .string($0) }),
             "interpreter_arguments": .array(interpreterArguments.map { .string($0) }),
@@ -37,6 +39,7 @@ struct WorkerStart {
         if let script { header["script"] = source(script) }
         if let scriptName { header["script_name"] = .string(scriptName) }
         if let stdlibFolder { header["stdlib"] = .string(stdlibFolder) }
+        if requireKernelSandbox { header["require_kernel_sandbox"] = true }
         return (.object(header), blob)
     }
 
@@ -54,10 +57,12 @@ struct WorkerStart {
         let limits = LuaLimits(
             memory: l?["memory"]?.intValue.map { Int($0) }, instructions: l?["instructions"]?.intValue.map { UInt64($0) },
             time: l?["time_ns"]?.intValue.map { Duration.nanoseconds($0) }, output: l?["output"]?.intValue.map { Int($0) })
-        return WorkerStart(
+        var start = WorkerStart(
             preludes: preludes, script: script, arguments: (h["arguments"]?.arrayValue ?? []).compactMap(\.stringValue),
             interpreterArguments: (h["interpreter_arguments"]?.arrayValue ?? []).compactMap(\.stringValue),
             scriptName: h["script_name"]?.stringValue, limits: limits, stdlibFolder: h["stdlib"]?.stringValue,
             backendSummary: h["backend"]?.stringValue ?? "", hasEmulator: h["has_emulator"]?.boolValue ?? false)
+        start.requireKernelSandbox = h["require_kernel_sandbox"]?.boolValue ?? false
+        return start
     }
 }

@@ -122,6 +122,7 @@ public struct WorkerSupervisor: Sendable {
             scriptName: run.scriptName, limits: run.limits, stdlibFolder: run.stdlibFolder,
             backendSummary: effects.backendSummary, hasEmulator: effects.hasEmulator)
         let (startHeader, startBlob) = start.encode()
+        let modules = ModuleSearcher(scriptFolder: run.script?.folder ?? ".", stdlibFolder: run.stdlibFolder)
         let state = ConversationState()
         // the conversation runs on a thread of its own, so a host call that outlives the time
         // limit (a long sleep, a slow server) cannot hold the run past it
@@ -129,21 +130,22 @@ public struct WorkerSupervisor: Sendable {
             do {
                 try WorkerWire.write(writeFD, startHeader, startBlob)
                 while let (header, blob) = try WorkerWire.read(readFD) {
-                    let op = header["op"]?.stringValue
-                    if op == "out" {
+                    let op = WorkerOp(of: header)
+                    if op == .out {
                         blob.withUnsafeBytes(output)
                         continue
                     }
-                    if op == "started" {
+                    if op == .started {
+                        Self.noteKernelSandbox(header)
                         startedRunning.signal()
                         continue
                     }
-                    if op == "done" {
+                    if op == .done {
                         state.finish(Self.error(from: header))
                         break
                     }
                     state.serving(Self.describe(op))
-                    let (reply, replyBlob) = try Self.serve(op, header, blob, effects)
+                    let (reply, replyBlob) = try Self.serve(op, header, blob, effects, modules: modules)
                     state.serving(nil)
                     if killed.isSet { break }
                     try WorkerWire.write(writeFD, reply, replyBlob)
@@ -179,33 +181,50 @@ public struct WorkerSupervisor: Sendable {
     }
 
     /// A request in words, for the message when the time limit passes during it.
-    static func describe(_ op: String?) -> String {
+    static func describe(_ op: WorkerOp?) -> String {
         switch op {
-        case "perform": "an API call"
-        case "control": "a call to the emulator's control surface"
-        case "sleep": "a wait"
+        case .perform: "an API call"
+        case .control: "a call to the emulator's control surface"
+        case .sleep: "a wait"
         default: "a request to the host"
         }
     }
 
-    /// One request of the worker, answered with the parent's effects.
-    static func serve(_ op: String?, _ header: JSONValue, _ blob: [UInt8], _ effects: any FlowEffects) throws(WorkerWire.Failure) -> (JSONValue, [UInt8]) {
+    /// One request of the worker, answered with the parent's effects and, for `require`, the
+    /// run's module files.
+    static func serve(_ op: WorkerOp?, _ header: JSONValue, _ blob: [UInt8], _ effects: any FlowEffects,
+                      modules: ModuleSearcher) throws(WorkerWire.Failure) -> (JSONValue, [UInt8]) {
         switch op {
-        case "perform": return WorkerMessages.encode(effects.perform(try WorkerMessages.decodeCall(header, blob)))
-        case "control": return WorkerMessages.encode(effects.control(try WorkerMessages.decodeAction(header)))
-        case "now": return (["value": .double(effects.now())], [])
-        case "sleep":
+        case .perform: return WorkerMessages.encode(effects.perform(try WorkerMessages.decodeCall(header, blob)))
+        case .control: return WorkerMessages.encode(effects.control(try WorkerMessages.decodeAction(header)))
+        case .now: return (["value": .double(effects.now())], [])
+        case .sleep:
             effects.sleep(seconds: max(0, header["seconds"]?.doubleValue ?? 0))
             return ([:], [])
-        case "seed": return (["value": .integer(effects.randomSeed())], [])
-        case "env":
+        case .seed: return (["value": .integer(effects.randomSeed())], [])
+        case .env:
             switch effects.env(header["name"]?.stringValue ?? "") {
             case .success(let value): return (["ok": true, "value": value.map { .string($0) } ?? .null], [])
             case .failure(.message(let m)): return (["ok": false, "message": .string(m)], [])
             case .failure(.api(let e)): return (["ok": false, "message": .string(e.description)], [])
             }
-        default: throw WorkerWire.Failure(description: "an unknown request '\(op ?? "?")'")
+        case .module:
+            let name = header["name"]?.stringValue ?? ""
+            return WorkerMessages.encodeModule { try modules.find(name) }
+        default: throw WorkerWire.Failure(description: "an unknown request '\(header["op"]?.stringValue ?? "?")'")
         }
+    }
+
+    private static let kernelSandboxNoted = Mutex(false)
+
+    /// Shows, once per process, which kernel layer the worker runs without (`started`, `ready`).
+    static func noteKernelSandbox(_ header: JSONValue) {
+        guard let note = KernelSandbox(header["kernel_sandbox"])?.note else { return }
+        let first = kernelSandboxNoted.withLock { noted in
+            defer { noted = true }
+            return !noted
+        }
+        if first { FileHandle.standardError.write(Data((note + "\n").utf8)) }
     }
 
     static func error(from done: JSONValue) -> LuaError? {
