@@ -70,18 +70,16 @@ for index, name, nparams, paginated in host.operations:gmatch("(%d+) ([%w_.]+) (
   for part in name:gmatch("[^.]+") do parts[#parts + 1] = part end
   local t = table_at(M, parts, #parts - 1)
   index, nparams = math.tointeger(tonumber(index)), math.tointeger(tonumber(nparams))
-  local path = "yousign." .. name
   local fn = function(...)
-    if rawequal((...), t) then error(names.colon_call(path), 2) end
+    if rawequal((...), t) then error(names.colon_call("yousign." .. name), 2) end
     local ok, result = call(index, ...)
     if not ok then raise(result, 2) end
     return result
   end
   t[parts[#parts]] = fn
   if paginated == "1" and parts[#parts] == "list" then
-    local each_path = namespaces[t] .. ".each"
     t.each = function(...)
-      if rawequal((...), t) then error(names.colon_call(each_path), 2) end
+      if rawequal((...), t) then error(names.colon_call(namespaces[t] .. ".each"), 2) end
       return paginate.each(fn, nparams, ...)
     end
   end
