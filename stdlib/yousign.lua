@@ -12,6 +12,7 @@ end
 
 local paginate = require("yousign.paginate")
 local wait = require("yousign.wait")
+local names = require("yousign.names")
 
 local ApiError = { __name = "yousign.error" }
 ApiError.__index = ApiError
@@ -46,6 +47,8 @@ function M.is_error(v)
   return getmetatable(v) == ApiError
 end
 
+local namespaces = { [M] = "yousign" }   -- every table of functions, with its path
+
 local function table_at(root, parts, count)
   local t = root
   for i = 1, count do
@@ -54,6 +57,7 @@ local function table_at(root, parts, count)
     if next_t == nil then
       next_t = {}
       t[key] = next_t
+      namespaces[next_t] = namespaces[t] .. "." .. key
     end
     t = next_t
   end
@@ -67,6 +71,7 @@ for index, name, nparams, paginated in host.operations:gmatch("(%d+) ([%w_.]+) (
   local t = table_at(M, parts, #parts - 1)
   index, nparams = math.tointeger(tonumber(index)), math.tointeger(tonumber(nparams))
   local fn = function(...)
+    if rawequal((...), t) then error(names.colon_call("yousign." .. name), 2) end
     local ok, result = call(index, ...)
     if not ok then raise(result, 2) end
     return result
@@ -74,6 +79,7 @@ for index, name, nparams, paginated in host.operations:gmatch("(%d+) ([%w_.]+) (
   t[parts[#parts]] = fn
   if paginated == "1" and parts[#parts] == "list" then
     t.each = function(...)
+      if rawequal((...), t) then error(names.colon_call(namespaces[t] .. ".each"), 2) end
       return paginate.each(fn, nparams, ...)
     end
   end
@@ -129,6 +135,16 @@ if control then
     if not ok then raise(result, 2) end
     return result.unix
   end
+end
+
+-- A misspelt name or a `:` for a `.` gets a message naming the right one (stdlib/yousign/names.lua).
+for name, f in pairs(M) do
+  if type(f) == "function" then M[name] = names.dot_only(f, M, "yousign." .. name) end
+end
+for t, path in pairs(namespaces) do names.guard(t, path) end
+if E then
+  for name, f in pairs(E) do E[name] = names.dot_only(f, E, "emulator." .. name) end
+  names.guard(E, "emulator")
 end
 
 -- Once the modules are in place: the flow's clock and random seed come from the host.

@@ -32,7 +32,7 @@ static void *onb_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
 
 static int onb_panic(lua_State *L) {
     const char *msg = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "(error object is not a string)";
-    fprintf(stderr, "onboard: internal error: unprotected Lua error: %s\n", msg);
+    fprintf(stderr, "LuaKit: internal error: unprotected Lua error: %s\n", msg);
     fflush(stderr);
     abort();
     return 0;
@@ -49,6 +49,7 @@ onb_context *onb_context_new(void) {
 
 void onb_context_free(onb_context *c) {
     if (!c) return;
+    onb_clear_hidden_prefixes(c);
     pthread_mutex_destroy(&c->lock);
     free(c);
 }
@@ -144,24 +145,53 @@ void onb_set_current(onb_context *c, lua_State *L) {
     pthread_mutex_unlock(&c->lock);
 }
 
-static void record_kill_location(lua_State *L, onb_context *c) {
-    lua_Debug ar;
-    if (c->kill_line != -1) return;
-    /* the script's own line, as for errors: the first frame outside the shipped stdlib, else
-       the first one with a line */
-    int found = 0;
-    for (int level = 0; lua_getstack(L, level, &ar); level++) {
-        if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0) {
-            int in_stdlib = strncmp(ar.source, "@stdlib/", 8) == 0;
-            if (!found || !in_stdlib) {
-                snprintf(c->kill_source, sizeof c->kill_source, "%s", ar.short_src);
-                c->kill_line = ar.currentline;
-                found = 1;
-            }
-            if (!in_stdlib) return;
-        }
+int onb_add_hidden_prefix(onb_context *c, const char *prefix) {
+    char *copy = strdup(prefix);
+    char **grown = copy ? realloc(c->hidden_prefixes, (size_t)(c->hidden_count + 1) * sizeof *grown) : NULL;
+    if (!grown) {
+        free(copy);
+        return -1;
     }
-    if (!found) c->kill_line = 0;
+    grown[c->hidden_count++] = copy;
+    c->hidden_prefixes = grown;
+    return 0;
+}
+
+void onb_clear_hidden_prefixes(onb_context *c) {
+    for (int i = 0; i < c->hidden_count; i++) free(c->hidden_prefixes[i]);
+    free(c->hidden_prefixes);
+    c->hidden_prefixes = NULL;
+    c->hidden_count = 0;
+}
+
+static int is_hidden(onb_context *c, const char *chunkname) {
+    for (int i = 0; i < c->hidden_count; i++)
+        if (strncmp(chunkname, c->hidden_prefixes[i], strlen(c->hidden_prefixes[i])) == 0) return 1;
+    return 0;
+}
+
+int onb_script_position(lua_State *L, int level, char *source, size_t size) {
+    onb_context *c = onb_ctx(L);
+    lua_Debug ar;
+    int line = -1;
+    for (; lua_getstack(L, level, &ar); level++) {
+        if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0) continue;
+        int hidden = is_hidden(c, ar.source);
+        if (line < 0 || !hidden) {
+            snprintf(source, size, "%s", ar.short_src);
+            line = ar.currentline;
+        }
+        if (!hidden) break;
+    }
+    return line;
+}
+
+/* Stack: unchanged. Only the first position of a kill counts: the unwinding that follows
+   passes through other frames. */
+static void record_kill_location(lua_State *L, onb_context *c) {
+    if (c->kill_line != -1) return;
+    int line = onb_script_position(L, 0, c->kill_source, sizeof c->kill_source);
+    c->kill_line = line < 0 ? 0 : line;
 }
 
 int onb_raise_kill(lua_State *L, onb_context *c) {

@@ -37,6 +37,8 @@ struct onb_context {
     int kill_line;
     char error_source[128];
     int error_line;
+    char **hidden_prefixes;   /* chunk names of library code the script's position skips */
+    int hidden_count;
 };
 
 onb_context *onb_ctx(lua_State *L);
@@ -49,15 +51,20 @@ void onb_set_current(onb_context *c, lua_State *L);
 int onb_raise_kill(lua_State *L, onb_context *c);
 const char *onb_kill_name(int reason);
 int onb_write_output(lua_State *L, onb_context *c, const char *s, size_t len);
+/// The script's own position from stack `level` up: the first frame with a line whose chunk is
+/// not hidden library code, else the first frame with a line. Writes its short source into
+/// `source` and returns its line, or -1 when no frame has one.
+int onb_script_position(lua_State *L, int level, char *source, size_t size);
 
 int onb_open_coroutine_wrappers(lua_State *L);
 
-#define ONB_REG_TRACEBACK "onboard.traceback"
-#define ONB_REG_MESSAGE "onboard.message"
-#define ONB_REG_PROTECTED "onboard.protected"
-#define ONB_REG_PRELOAD "onboard.preload"
-#define ONB_REG_LOADED "onboard.loaded"
-#define ONB_REG_SEARCHER "onboard.searcher"
-#define ONB_REG_HOSTFN_MT "onboard.hostfunction"
+/* Registry keys: LuaKit's own, so any program embedding it can tell them from its own. */
+#define ONB_REG_TRACEBACK "luakit.traceback"
+#define ONB_REG_MESSAGE "luakit.message"
+#define ONB_REG_PROTECTED "luakit.protected"
+#define ONB_REG_PRELOAD "luakit.preload"
+#define ONB_REG_LOADED "luakit.loaded"
+#define ONB_REG_SEARCHER "luakit.searcher"
+#define ONB_REG_HOSTFN_MT "luakit.hostfunction"
 
 #endif

@@ -2,7 +2,6 @@
 #include <pthread.h>
 // Host functions (the trampoline), protected runs with a traceback, text-only loading,
 // read-only proxies and `require`.
-#include <string.h>
 #include <stdio.h>
 #include "context.h"
 
@@ -71,21 +70,10 @@ void onb_push_host_function(lua_State *L, void *box) {
    the registry, and returns the error value unchanged. */
 static int msghandler(lua_State *L) {
     onb_context *c = onb_ctx(L);
-    lua_Debug ar;
-    c->error_line = -1;
+    /* level 1 is the function that raised; an error raised inside hidden library code belongs
+       to the script line that called the library */
     c->error_source[0] = 0;
-    /* the location is the first Lua frame outside the shipped stdlib (an API error raised by
-       stdlib/yousign.lua belongs to the script line that made the call), else the first one */
-    for (int level = 1; lua_getstack(L, level, &ar); level++) {
-        if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0) {
-            int in_stdlib = strncmp(ar.source, "@stdlib/", 8) == 0;
-            if (c->error_line < 0 || !in_stdlib) {
-                snprintf(c->error_source, sizeof c->error_source, "%s", ar.short_src);
-                c->error_line = ar.currentline;
-            }
-            if (!in_stdlib) break;
-        }
-    }
+    c->error_line = onb_script_position(L, 1, c->error_source, sizeof c->error_source);
     if (lua_type(L, 1) == LUA_TSTRING) {
         lua_pushvalue(L, 1);
     } else if (!atomic_load(&c->killed) && luaL_callmeta(L, 1, "__tostring")
@@ -237,7 +225,7 @@ int onb_protect_top(lua_State *L) {
     return lua_pcall(L, 1, 1, 0);
 }
 
-/* ---- require: preloaded modules, then the host's searcher (script folder, stdlib) ---- */
+/* ---- require: preloaded modules, then the host's searcher ---- */
 
 static int set_registry_field(lua_State *L) {
     /* stack: table-name, key, value */

@@ -61,17 +61,6 @@ public func ~= (pattern: LuaError.Status, error: any Error) -> Bool {
 public enum LuaLimitKind: String, Sendable, CaseIterable {
     case memory, instructions, time, output, cancelled
 
-    /// The CLI flag that sets this limit.
-    public var flag: String {
-        switch self {
-        case .memory: "--memory-limit"
-        case .instructions: "--instruction-limit"
-        case .time: "--time-limit"
-        case .output: "--output-limit"
-        case .cancelled: ""
-        }
-    }
-
     public var summary: String {
         switch self {
         case .memory: "memory limit exceeded"

@@ -29,7 +29,19 @@ extension LuaState {
         }
     }
 
+    /// A value nested anywhere inside that cannot be pushed (a function of another state)
+    /// leaves the stack as it was: the half-built tables are dropped.
     private func push(_ table: LuaTable, on L: OpaquePointer) throws(LuaError) {
+        let base = lua_gettop(L)
+        do {
+            try pushFields(table, on: L)
+        } catch {
+            lua_settop(L, base)
+            throw error
+        }
+    }
+
+    private func pushFields(_ table: LuaTable, on L: OpaquePointer) throws(LuaError) {
         guard lua_checkstack(L, 4) != 0 else { throw LuaError(status: .runtime, message: "Lua stack overflow") }
         lua_createtable(L, Int32(clamping: table.array.count), Int32(clamping: table.fields.count))
         for (i, v) in table.array.enumerated() {
@@ -123,10 +135,11 @@ extension LuaState {
     /// Sets a global of the script environment (raw: no `__newindex`).
     public func setGlobal(_ name: String, _ value: LuaValue) throws(LuaError) {
         drainReferences()
+        let base = lua_gettop(L)
+        defer { lua_settop(L, base) }
         lua_rawgeti(L, clua_registryindex(), lua_Integer(LUA_RIDX_GLOBALS))
-        defer { clua_pop(L, 1) }
         _ = name.withCString { lua_pushstring(L, $0) }
-        do { try push(value, on: L) } catch { clua_pop(L, 1); throw error }
+        try push(value, on: L)
         lua_rawset(L, -3)
     }
 
@@ -144,16 +157,13 @@ extension LuaState {
     /// not change it, not even with `rawset`.
     public func setProtectedGlobal(_ name: String, _ table: LuaTable) throws(LuaError) {
         drainReferences()
+        let base = lua_gettop(L)
+        defer { lua_settop(L, base) }
         lua_rawgeti(L, clua_registryindex(), lua_Integer(LUA_RIDX_GLOBALS))
         _ = name.withCString { lua_pushstring(L, $0) }
-        do { try push(.table(table), on: L) } catch { clua_pop(L, 2); throw error }
-        if onb_protect_top(L) != LUA_OK {
-            let message = popErrorMessage(L)
-            clua_pop(L, 2)
-            throw LuaError(status: .runtime, message: message)
-        }
+        try push(.table(table), on: L)
+        if onb_protect_top(L) != LUA_OK { throw LuaError(status: .runtime, message: popErrorMessage(L)) }
         lua_rawset(L, -3)
-        clua_pop(L, 1)
     }
 
     /// The number of values on the main stack; public calls leave it unchanged.

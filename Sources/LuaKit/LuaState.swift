@@ -31,20 +31,26 @@ public final class LuaState {
     lazy var jsonMarkers = LuaJSON.Markers(state: self)
     public let environment: Environment
     public var limits: LuaLimits { didSet { applyLimits() } }
+    /// Chunk-name prefixes of library code (`"@lib/"` for chunks named `@lib/x.lua`) whose
+    /// frames `LuaError.location` and a limit's location skip: an error a library raises on
+    /// its caller's behalf belongs to the line of the script that called it. None by default.
+    public var hiddenChunkPrefixes: [String] { didSet { applyHiddenChunkPrefixes() } }
     let output: OutputBox
 
     /// Opens a state with the given environment and limits; script output goes to `output`.
     public init(
-        environment: Environment = .sandbox, limits: LuaLimits = .none,
+        environment: Environment = .sandbox, limits: LuaLimits = .none, hiddenChunkPrefixes: [String] = [],
         output: @escaping (UnsafeRawBufferPointer) -> Void = LuaState.standardOutput
     ) throws(LuaError) {
         LuaState.installCallbacks()
         self.environment = environment
         self.limits = limits
+        self.hiddenChunkPrefixes = hiddenChunkPrefixes
         self.context = ContextBox()
         self.output = OutputBox(output)
         onb_set_writer(context.pointer, outputTrampoline, Unmanaged.passUnretained(self.output).toOpaque())
         applyLimits()
+        applyHiddenChunkPrefixes()
         guard let L = onb_state_open(context.pointer) else {
             throw LuaError(status: .memory, message: "cannot open a Lua state: out of memory")
         }
@@ -91,6 +97,13 @@ public final class LuaState {
         onb_set_memory_limit(context.pointer, limits.memory.map { max(0, $0) } ?? 0)
         onb_set_output_limit(context.pointer, limits.output.map { UInt64(max(0, $0)) } ?? 0)
         onb_set_instruction_limit(context.pointer, limits.instructions ?? 0)
+    }
+
+    private func applyHiddenChunkPrefixes() {
+        onb_clear_hidden_prefixes(context.pointer)
+        for prefix in hiddenChunkPrefixes where !prefix.isEmpty {
+            guard onb_add_hidden_prefix(context.pointer, prefix) == 0 else { fatalError("out of memory storing a chunk prefix") }
+        }
     }
 
     /// Releases registry slots whose Swift references died. Runs on the state's thread.

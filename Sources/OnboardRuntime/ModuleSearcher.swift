@@ -42,7 +42,7 @@ public struct ModuleSearcher: ModuleSource, Sendable {
         }
         if let stdlibFolder {
             for candidate in [relative + ".lua", relative + "/init.lua"] {
-                if let bytes = try read(stdlibFolder + "/" + candidate) { return (bytes, "@stdlib/" + candidate) }
+                if let bytes = try read(stdlibFolder + "/" + candidate) { return (bytes, StdlibLocator.chunkPrefix + candidate) }
             }
         }
         return nil
@@ -69,6 +69,10 @@ public struct ModuleSearcher: ModuleSource, Sendable {
 /// Where the shipped Lua modules live: `$ONBOARD_STDLIB`, an installed `share/onboard/stdlib`
 /// beside the binary, or the `stdlib/` of the checkout the binary was built in.
 public enum StdlibLocator {
+    /// How the shipped modules' chunks are named (`@stdlib/yousign.lua`): messages show
+    /// `stdlib/...`, never a host path, and error locations skip these frames for the script's.
+    public static let chunkPrefix = "@stdlib/"
+
     public static func find() -> String? {
         let fm = FileManager.default
         if let env = ProcessInfo.processInfo.environment["ONBOARD_STDLIB"], !env.isEmpty { return env }

@@ -62,7 +62,8 @@ public struct ScriptRun {
 
     /// A sandboxed state with the host modules, `require` and `arg` in place.
     public func makeState() throws(LuaError) -> LuaState {
-        let state = try LuaState(environment: .sandbox, limits: limits, output: output)
+        let state = try LuaState(environment: .sandbox, limits: limits, hiddenChunkPrefixes: [StdlibLocator.chunkPrefix],
+                                 output: output)
         try HostModules.install(in: state)
         let searcher = modules ?? ModuleSearcher(scriptFolder: script?.folder ?? ".", stdlibFolder: stdlibFolder)
         try state.setModuleSearcher(notFound: searcher.notFoundMessage) { try searcher.find($0) }

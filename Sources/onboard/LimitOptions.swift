@@ -1,5 +1,6 @@
 import ArgumentParser
 import LuaKit
+import OnboardRuntime
 
 /// The sandbox limits, shared by every command that runs Lua.
 struct LimitOptions: ParsableArguments {

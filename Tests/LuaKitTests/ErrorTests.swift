@@ -71,4 +71,57 @@ struct ErrorTests {
         }
         #expect(error?.message == "s.lua:2: x")
     }
+
+    /// A library in `@lib/` raises on behalf of its caller; the kill case loops inside it.
+    static let library = "function check(v) if not v then error('check failed') end end\nfunction spin() while true do end end"
+
+    /// Runs `script` (chunk `@flow.lua`) after loading `library` as `libraryChunk`.
+    func location(hiding prefixes: [String], libraryChunk: String = "@lib/check.lua", _ script: String,
+                  limits: LuaLimits = .none) throws -> LuaError? {
+        try LuaThread.run {
+            let state = try LuaState(limits: limits, hiddenChunkPrefixes: prefixes)
+            defer { state.close() }
+            try state.execute(Self.library, chunkName: libraryChunk)
+            return caught { try state.execute(script, chunkName: "@flow.lua") }
+        }
+    }
+
+    @Test("an error raised inside a hidden library is located at the script line that called it")
+    func hiddenLibraryFrames() throws {
+        let script = "local x = 1\ncheck(false)"
+        let hidden = try location(hiding: ["@lib/"], script)
+        #expect(hidden?.location == .init(source: "flow.lua", line: 2))
+        #expect(hidden?.message == "lib/check.lua:1: check failed")
+        // nothing is hidden by default, not even another program's library folder
+        #expect(try location(hiding: [], script)?.location == .init(source: "lib/check.lua", line: 1))
+        #expect(try location(hiding: ["@stdlib/"], script)?.location == .init(source: "lib/check.lua", line: 1))
+        // a prefix is matched on the chunk name as given (with its @)
+        #expect(try location(hiding: ["@vendor/"], libraryChunk: "@vendor/check.lua", script)?.location
+                == .init(source: "flow.lua", line: 2))
+    }
+
+    @Test("a limit that fires inside a hidden library is located at the script line that called it")
+    func hiddenLibraryKill() throws {
+        let limits = LuaLimits(time: .milliseconds(100))
+        let hidden = try location(hiding: ["@lib/"], "local x = 1\n\nspin()", limits: limits)
+        #expect(hidden?.status == .limit(.time))
+        #expect(hidden?.location == .init(source: "flow.lua", line: 3))
+        let shown = try location(hiding: [], "local x = 1\n\nspin()", limits: limits)
+        #expect(shown?.location == .init(source: "lib/check.lua", line: 2))
+    }
+
+    @Test("the hidden prefixes can change between runs of one state")
+    func hiddenPrefixesChange() throws {
+        let (before, after) = try LuaThread.run { () -> (LuaError.Location?, LuaError.Location?) in
+            let state = try LuaState()
+            defer { state.close() }
+            try state.execute(Self.library, chunkName: "@lib/check.lua")
+            let before = caught { try state.execute("check(false)", chunkName: "@flow.lua") }?.location
+            state.hiddenChunkPrefixes = ["@other/", "@lib/"]
+            let after = caught { try state.execute("check(false)", chunkName: "@flow.lua") }?.location
+            return (before, after)
+        }
+        #expect(before == .init(source: "lib/check.lua", line: 1))
+        #expect(after == .init(source: "flow.lua", line: 1))
+    }
 }

@@ -136,6 +136,32 @@ struct HostFunctionTests {
             #expect(state.stackTop == top)
         }
     }
+
+    @Test("a value that cannot be pushed, deep inside a table, leaves the stack as it was")
+    func stackBalanceAfterFailedPush() throws {
+        try withState { state in
+            let other = try LuaState()
+            defer { other.close() }
+            let foreign = LuaValue.function(try other.load(Array("return 1".utf8), chunkName: "=other"))
+            let nested: LuaValue = [1, ["ok": true, "deeper": [2, ["f": foreign]]], 3]
+            let top = state.stackTop
+            #expect(caught { try state.setGlobal("x", nested) }?.message == "a Lua reference from another state cannot be used here")
+            #expect(state.stackTop == top)
+            guard case .table(let table) = nested else { return }
+            #expect(caught { try state.setProtectedGlobal("cfg", table) } != nil)
+            #expect(state.stackTop == top)
+            #expect(caught { try state.preload("mod", nested) } != nil)
+            #expect(state.stackTop == top)
+            let f = try state.load(Array("return ...".utf8), chunkName: "=f")
+            #expect(caught { try state.call(.function(f), [1, nested]) } != nil)
+            #expect(state.stackTop == top)
+            // nothing half-set: the globals are untouched and the state still works
+            #expect(try state.global("x") == .nil && state.global("cfg") == .nil)
+            try state.setGlobal("x", [1, ["ok": true]])
+            #expect(try state.execute("return x[2].ok", chunkName: "=t") == [true])
+            #expect(state.stackTop == top)
+        }
+    }
 }
 
 final class Token: Sendable {}

@@ -108,27 +108,4 @@ struct LimitTests {
         }
         #expect(results == [42])
     }
-
-    @Test("limits parse from the CLI forms", arguments: [
-        ("64KB", 65536), ("64MB", 64 << 20), ("1GB", 1 << 30), ("512", 512), ("1.5MB", 1_572_864), ("2MiB", 2 << 20),
-    ])
-    func sizes(_ text: String, _ bytes: Int) throws {
-        #expect(try LuaLimits.parseSize(text) == bytes)
-    }
-
-    @Test("durations parse from the CLI forms", arguments: [
-        ("500ms", Duration.milliseconds(500)), ("30s", .seconds(30)), ("2m", .seconds(120)), ("1h", .seconds(3600)), ("1.5s", .milliseconds(1500)),
-    ])
-    func durations(_ text: String, _ duration: Duration) throws {
-        #expect(try LuaLimits.parseDuration(text) == duration)
-    }
-
-    @Test("bad limit values are refused with the accepted forms")
-    func badValues() throws {
-        #expect(throws: LuaLimits.ParseError.self) { try LuaLimits.parseSize("lots") }
-        #expect(throws: LuaLimits.ParseError.self) { try LuaLimits.parseDuration("5x") }
-        #expect(throws: LuaLimits.ParseError.self) { try LuaLimits.parseCount("-3") }
-        #expect(try LuaLimits.parseSize("none") == nil)
-        #expect(try LuaLimits.parseCount("1e9") == 1_000_000_000)
-    }
 }

@@ -113,6 +113,24 @@ struct SandboxEnvironmentTests {
         #expect(results == [false, false, false, false, "1", 1, "locked", "nested,version"])
     }
 
+    @Test("a read-only host table refuses writes at every depth, and reads through")
+    func readOnlyAtEveryDepth() throws {
+        let results = try withState { state -> [LuaValue] in
+            try state.setProtectedGlobal("host", ["a": ["b": ["c": ["d": 1]]]])
+            return try state.execute("""
+                local results = {}
+                for _, t in ipairs{ host, host.a, host.a.b, host.a.b.c } do
+                  local assigned = pcall(function() t.x = 1 end)
+                  local raw = pcall(rawset, t, "x", 1)
+                  local meta = pcall(setmetatable, t, {})
+                  results[#results + 1] = not (assigned or raw or meta) and rawget(t, "x") == nil and getmetatable(t) == "locked"
+                end
+                return host.a.b.c.d, table.unpack(results)
+                """, chunkName: "=t")
+        }
+        #expect(results == [1, true, true, true, true])
+    }
+
     @Test("a library table changed by one run does not leak into the next (fresh state)")
     func freshState() throws {
         #expect(try run("string.upper = nil return 1") == [1])

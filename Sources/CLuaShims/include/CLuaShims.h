@@ -39,6 +39,12 @@ lua_State *onb_state_open(onb_context *c);
 /// Closes the state; afterwards onb_kill is a no-op.
 void onb_state_close(onb_context *c);
 
+/// Adds a chunk-name prefix of library code (`@lib/`) whose frames the position of an error or a
+/// kill skips: an error raised inside a library belongs to the script line that called it.
+/// Returns 0, or -1 when out of memory.
+int onb_add_hidden_prefix(onb_context *c, const char *prefix);
+void onb_clear_hidden_prefixes(onb_context *c);
+
 /// The host object that owns the state (an unretained Swift pointer), for trampolines.
 void onb_set_owner(onb_context *c, void *owner);
 void *onb_context_owner(lua_State *L);

@@ -21,7 +21,7 @@ public final class ReplSession {
         guard let folder = run.stdlibFolder, let source = FileManager.default.contents(atPath: folder + "/repl.lua") else {
             throw LuaError(status: .runtime, message: "the REPL's Lua side (stdlib/repl.lua) was not found; set ONBOARD_STDLIB to the stdlib folder")
         }
-        let module = try state.execute([UInt8](source), chunkName: "@stdlib/repl.lua")
+        let module = try state.execute([UInt8](source), chunkName: StdlibLocator.chunkPrefix + "repl.lua")
         guard case .table(let table)? = module.first, case .function = table["eval"], case .function = table["complete"] else {
             throw LuaError(status: .runtime, message: "stdlib/repl.lua must return a table with eval and complete")
         }

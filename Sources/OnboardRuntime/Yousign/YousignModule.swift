@@ -18,7 +18,7 @@ public enum YousignModule {
         guard let stdlibFolder, let source = FileManager.default.contents(atPath: stdlibFolder + "/yousign.lua") else {
             throw LuaError(status: .runtime, message: "the yousign module's Lua side (stdlib/yousign.lua) was not found; set ONBOARD_STDLIB to the stdlib folder")
         }
-        let results = try state.execute([UInt8](source), chunkName: "@stdlib/yousign.lua",
+        let results = try state.execute([UInt8](source), chunkName: StdlibLocator.chunkPrefix + "yousign.lua",
                                         arguments: [.table(hostTable(host))])
         guard results.count >= 3, case .function = results[0], case .function = results[1] else {
             throw LuaError(status: .runtime, message: "stdlib/yousign.lua must return the yousign and emulator loaders and the setup function")
