@@ -253,8 +253,12 @@ function M.eval(code, chunkname, opts)
   local file = opts.file == true
   if file then code = gsub(code, "^#[^\r\n]*", "", 1) end   -- a #! line, as lua does for files
   -- the expression form hands its values to a function instead of returning a call: a tail
-  -- call would drop this line's frame, and an error's location with it
-  local fn = not file and load("local __onboard_values = ...; return __onboard_values(" .. code .. "\n)", chunkname, "t", env)
+  -- call would drop this line's frame, and an error's location with it. The closing
+  -- parenthesis goes on the same line, or an error in the expression's last part would be
+  -- reported on the next line (stdin:2); only a trailing comment needs it on a line of its own.
+  local prefix = "local __onboard_values = ...; return __onboard_values("
+  local fn = not file and (load(prefix .. code .. ")", chunkname, "t", env)
+    or load(prefix .. code .. "\n)", chunkname, "t", env))
   local pass = fn and values_of or nil
   local names
   if not fn then
