@@ -15,7 +15,7 @@ extension SignatureRequestRoutes {
             let merge = boolQuery(c, "merge", &problems)
             if !problems.isEmpty { throw APIError.validation(problems) }
             let status = SignatureRequestStore.status(sr)
-            guard status == "done" else {
+            guard status == .done else {
                 throw APIError.statusNotCompatible("signature_request", "Audit trails can only be downloaded once the signature request is done; it is \(status).")
             }
             let signers = try SignatureRequestStore.signers(c.db, id)
@@ -41,8 +41,8 @@ extension SignatureRequestRoutes {
     private static func signedSigner(_ c: RequestContext) throws -> (JSONObject, JSONObject) {
         let (id, sr) = try SignatureRequestStore.load(c)
         let (_, signer) = try SignatureRequestStore.child(c, .signer, param: "signerId", what: "signer", parent: id)
-        let status = signer["status"]?.stringValue ?? ""
-        guard status == "signed" else {
+        let status = signer.storedStatus(SignerStatus.self)
+        guard status == .signed else {
             throw APIError.statusNotCompatible("signer", "A signer's audit trail exists once the signer has signed; this one is \(status).")
         }
         return (sr, signer)
