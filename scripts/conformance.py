@@ -10,6 +10,11 @@ template and method) and response (status code), and its body is validated again
 response's application/json schema with openapi-schema-validator (OpenAPI 3.0 rules: nullable,
 formats, readOnly/writeOnly as a response sees them).
 
+Nulls are checked strictly: a null passes only where the schema that applies says
+`nullable: true` (a type check, an enum or a composition that rejects null reports it as
+"null where the spec does not allow it"), and a null under a key the spec does not declare for
+that object is reported too, since no schema allows it.
+
 Prints one line per distinct failure, then the operations and status codes the spec has no
 schema for (listed, not failures), then `N passed, M failed` on its own line. Exits 1 on any
 failure. The spec is ../shared/yousign/openapi-v3.yml from the repository root; without it the
@@ -126,6 +131,76 @@ class Operations:
         return (self.resolve(r) if r is not None else None), True
 
 
+NULL_MESSAGE = "null where the spec does not allow it (no nullable: true)"
+
+
+def is_null_error(err):
+    """A failure that says only that the value is null where it may not be."""
+    return err.instance is None and err.validator in ("type", "enum", "not")
+
+
+def nulls_explaining(err):
+    """For a oneOf/anyOf failure: the null errors that alone keep one branch from matching, or
+    None when every branch fails for other reasons as well."""
+    branches = {}
+    for sub in err.context or []:
+        branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+    for subs in branches.values():
+        found = []
+        for sub in subs:
+            if is_null_error(sub):
+                found.append(sub)
+            elif sub.validator in ("oneOf", "anyOf") and (inner := nulls_explaining(sub)):
+                found += inner
+            else:
+                break
+        else:
+            if found:
+                return found
+    return None
+
+
+def undeclared_nulls(ops, validator, schema, value, path):
+    """JSON paths of nulls under keys the applicable schema does not declare (no
+    `additionalProperties` schema either), walking declared keys and array items."""
+    found = []
+    props, extra, items = {}, [], []
+
+    def collect(node):
+        node = ops.resolve(node)
+        if not isinstance(node, dict):
+            return
+        for name, sub in (node.get("properties") or {}).items():
+            props.setdefault(name, []).append(sub)
+        if isinstance(node.get("additionalProperties"), dict) or node.get("additionalProperties") is True:
+            extra.append(node["additionalProperties"])
+        if "items" in node:
+            items.append(node["items"])
+        for sub in node.get("allOf") or []:
+            collect(sub)
+        for key in ("oneOf", "anyOf"):
+            subs = node.get(key) or []
+            fitting = [sub for sub in subs if validator.evolve(schema=ops.resolve(sub)).is_valid(value)]
+            for sub in fitting or subs:
+                collect(sub)
+
+    collect(schema)
+    if isinstance(value, dict):
+        for name, v in value.items():
+            subs = props.get(name) or [x for x in extra if isinstance(x, dict)]
+            if not subs and not extra:
+                if v is None:
+                    found.append(path + [name])
+                continue
+            for sub in subs:
+                found += undeclared_nulls(ops, validator, sub, v, path + [name])
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            for sub in items:
+                found += undeclared_nulls(ops, validator, sub, v, path + [i])
+    return found
+
+
 def json_path(parts):
     out = "$"
     for p in parts:
@@ -214,15 +289,25 @@ def main():
                     no_schema[f"{where}: application/json without a schema"] += 1
                 else:
                     v = validator((template, method, status), schema)
-                    errors = sorted(v.iter_errors(e.get("body")), key=lambda err: list(err.absolute_path))
-                    for err in errors[:MAX_ERRORS_PER_RESPONSE]:
-                        message = err.message if len(err.message) <= 240 else err.message[:237] + "..."
+                    body = e.get("body")
+                    errors = sorted(v.iter_errors(body), key=lambda err: [str(x) for x in err.absolute_path])
+                    found = []
+                    for err in errors:
                         where_in_body = json_path(err.absolute_path)
                         gap = next((g for g in KNOWN_GAPS if g[0] == template and where_in_body.startswith(g[1]) and g[2] in err.message), None)
                         if gap:
                             known[f"{method} /v3{template}: {gap[3]}"] += 1
+                            continue
+                        nulls = [err] if is_null_error(err) else nulls_explaining(err) if err.validator in ("oneOf", "anyOf") else None
+                        if nulls:
+                            found += [f"{json_path(n.absolute_path)}: {NULL_MESSAGE}" for n in nulls]
                         else:
-                            problems.append(f"{where_in_body}: {message}")
+                            message = err.message if len(err.message) <= 240 else err.message[:237] + "..."
+                            found.append(f"{where_in_body}: {message}")
+                    if not errors:
+                        found += [f"{json_path(p)}: null under a key the spec does not declare"
+                                  for p in undeclared_nulls(ops, v, schema, body, [])]
+                    problems += list(dict.fromkeys(found))[:MAX_ERRORS_PER_RESPONSE]
         elif ctype not in {c.strip() for k in content for c in k.split(",")}:
             problems.append(f"$: Content-Type {ctype or '(none)'}, the spec says {', '.join(content)}")
         if problems:

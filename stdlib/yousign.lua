@@ -121,6 +121,7 @@ if control then
     reject = act("reject"),
     advance = act("advance"),
     reset = act("reset"),
+    reset_clock = act("reset_clock"),
     deliveries = act("deliveries"),
   }
   --- emulator.complete(verification_type, id, status [, status_codes])

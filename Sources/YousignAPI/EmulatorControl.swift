@@ -64,6 +64,9 @@ public struct EmulatorControl: Sendable {
 
     public func reset() async throws(YousignError) -> APIResult { try await send("POST", "/reset") }
 
+    /// Puts the emulator's clock back on real time and keeps its state (`{now, unix, offset_seconds}`).
+    public func resetClock() async throws(YousignError) -> APIResult { try await send("POST", "/clock/reset") }
+
     public func deliveries() async throws(YousignError) -> APIResult { try await send("GET", "/webhook_deliveries") }
 
     private func segment(_ value: String) throws(YousignError) -> String {

@@ -78,7 +78,7 @@ struct Serve: ParsableCommand {
             throw ExitCode(ExitStatus.scriptError)
         }
         if resetClock {
-            do { try emulator.resetClock() } catch {
+            do { try emulator.setClockToRealTime() } catch {
                 Diagnostics.error("--reset-clock: \(error)")
                 throw ExitCode(ExitStatus.scriptError)
             }
@@ -127,7 +127,7 @@ func waitFor(_ work: @escaping @Sendable () async throws -> Void) throws {
     if let error = failure.error { throw error }
 }
 
-private final class FailureBox: @unchecked Sendable {
+final class FailureBox: @unchecked Sendable {
     var error: (any Error)?
 }
 

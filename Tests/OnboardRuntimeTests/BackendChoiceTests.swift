@@ -148,7 +148,7 @@ final class StandInEmulator: EmbeddedEmulator, @unchecked Sendable {
     init(offset: Double) { self.offset = offset }
     func handle(_ request: WireRequest) async -> WireResponse { WireResponse(status: 200, headers: [:], body: Array("{}".utf8)) }
     var clockOffsetSeconds: Double { offset }
-    func resetClock() throws { offset = 0; resets += 1 }
+    func setClockToRealTime() throws { offset = 0; resets += 1 }
 
     static func opener(_ emulator: StandInEmulator = StandInEmulator(offset: 0)) -> EmbeddedOpener {
         EmbeddedOpener(apiKey: "emulator-key") { _ in emulator }

@@ -39,6 +39,24 @@ struct ServerConformanceCheckTests {
         #expect(r.output.hasSuffix("1 passed, 2 failed\n"))
     }
 
+    static let workspace = #"{"id":"5a1d0c1e-0000-4000-8000-00000000d3f0","name":"Default","external_name":null,"default":true,"created_at":"2025-01-01T00:00:00+00:00","updated_at":"2025-01-01T00:00:00+00:00","deleted_at":null,"users":[]}"#
+
+    @Test("nulls pass only where the schema says nullable: true; a null under an undeclared key fails")
+    func strictNulls() throws {
+        let get = #""method":"GET","path":"/v3/workspaces/5a1d0c1e-0000-4000-8000-00000000d3f0","status":200,"content_type":"application/json""#
+        let notNullable = Self.workspace.replacingOccurrences(of: #""name":"Default""#, with: #""name":null"#)
+        let undeclared = Self.workspace.replacingOccurrences(of: #""users":[]"#, with: #""users":[{"id":"5a1d0c1e-0000-4000-8000-00000000d3f1","ghost":null}],"legacy":null"#)
+        let r = try ConformanceScript.run(log: [
+            #"{\#(get),"body":\#(Self.workspace)}"#, #"{\#(get),"body":\#(notNullable)}"#, #"{\#(get),"body":\#(undeclared)}"#,
+        ])
+        #expect(r.status == 1, "\(r.output)")
+        let lines = r.output.split(separator: "\n").map(String.init)
+        #expect(lines.contains("FAIL GET /v3/workspaces/{workspaceId} 200: $.name: null where the spec does not allow it (no nullable: true)"))
+        #expect(lines.contains("FAIL GET /v3/workspaces/{workspaceId} 200: $.legacy: null under a key the spec does not declare"))
+        #expect(lines.contains("FAIL GET /v3/workspaces/{workspaceId} 200: $.users[0].ghost: null under a key the spec does not declare"))
+        #expect(lines.last == "1 passed, 2 failed")
+    }
+
     @Test("without the spec the check is skipped, loudly, not failed")
     func skipped() throws {
         let r = try ConformanceScript.run(log: [], spec: "/nonexistent/openapi-v3.yml")

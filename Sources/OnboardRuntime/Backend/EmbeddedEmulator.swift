@@ -10,7 +10,7 @@ public protocol EmbeddedEmulator: AnyObject, Sendable {
     /// How far the emulator's clock runs ahead of the real one (`emulator.advance`), in seconds.
     var clockOffsetSeconds: Double { get }
     /// Sets the clock back to real time, keeping the store (`--reset-clock`).
-    func resetClock() throws
+    func setClockToRealTime() throws
 }
 
 /// How to open the embedded emulator for a state, and the key it accepts.
@@ -48,7 +48,7 @@ public final class LazyEmbeddedEmulator: Sendable {
     /// `--reset-clock`: opens the state (saying nothing of a clock about to be reset) and sets
     /// its clock back to real time.
     public func resetClock() throws {
-        try open(noticing: false).resetClock()
+        try open(noticing: false).setClockToRealTime()
     }
 
     private func open(noticing: Bool) throws(TransportError) -> any EmbeddedEmulator {

@@ -80,6 +80,7 @@ public enum ControlAction: Sendable, Equatable {
     case complete(verificationType: String, id: String, status: String, statusCodes: [String]?)
     case advance(seconds: Double)
     case reset
+    case resetClock
     case deliveries
     case clock
 
@@ -94,6 +95,7 @@ public enum ControlAction: Sendable, Equatable {
             try await c.complete(verificationType: type, id: id, status: status, statusCodes: codes)
         case .advance(let seconds): try await c.advance(seconds: seconds)
         case .reset: try await c.reset()
+        case .resetClock: try await c.resetClock()
         case .deliveries: try await c.deliveries()
         case .clock: try await c.send("GET", "/clock")
         }

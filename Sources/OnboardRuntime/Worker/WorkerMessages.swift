@@ -126,6 +126,7 @@ enum WorkerMessages {
             ("complete", [s(type), s(id), s(status), codes.map { .array($0.map { .string($0) }) } ?? .null])
         case .advance(let seconds): ("advance", [.double(seconds)])
         case .reset: ("reset", [])
+        case .resetClock: ("reset_clock", [])
         case .deliveries: ("deliveries", [])
         case .clock: ("clock", [])
         }
@@ -151,6 +152,7 @@ enum WorkerMessages {
             guard let seconds = a.first?.doubleValue ?? a.first?.intValue.map(Double.init) else { throw bad("seconds") }
             return .advance(seconds: seconds)
         case "reset": return .reset
+        case "reset_clock": return .resetClock
         case "deliveries": return .deliveries
         case "clock": return .clock
         default: throw bad("control action")

@@ -31,6 +31,7 @@ extension YousignModule {
             guard seconds.isFinite, seconds >= 0 else { throw args.bad(1, "number of seconds (0 or more)") }
             action = .advance(seconds: seconds)
         case "reset": action = .reset
+        case "reset_clock": action = .resetClock
         case "deliveries": action = .deliveries
         case "clock": action = .clock
         default: throw args.bad(0, "emulator action")

@@ -19,7 +19,8 @@ public final class YousignEmulator: Sendable {
     public let configuration: EmulatorConfiguration
     let writer: any DatabaseWriter
     let router: Router
-    let clockOffset: LockedValue<TimeInterval>
+    /// Seconds ahead of the base clock, as persisted in the store's `clock_offset`.
+    let storedClockOffset: LockedValue<TimeInterval>
     let rateLimiter: RateLimiter
     let dispatcher: WebhookDispatcher
     /// The earliest timer (Unix seconds, emulator time), kept after every write so reads need
@@ -31,15 +32,15 @@ public final class YousignEmulator: Sendable {
         self.configuration = configuration
         writer = try Store.open(configuration.storage)
         try Seeding.seedIfEmpty(writer, configuration.fixtures)
-        clockOffset = LockedValue(try writer.read { try $0.clockOffset() })
+        storedClockOffset = LockedValue(try writer.read { try $0.clockOffset() })
         rateLimiter = RateLimiter(configuration.rateLimit)
         dispatcher = WebhookDispatcher(sender: configuration.webhookSender)
         router = Routes.all()
         nextTimer = LockedValue(try writer.read { try Timers.earliest($0) })
     }
 
-    /// The emulator's current time (its base clock plus every `clock/advance`).
-    public var now: Date { configuration.clock.baseNow().addingTimeInterval(clockOffset.value) }
+    /// The emulator's current time (its base clock plus every `clock/advance` since the last reset).
+    public var now: Date { configuration.clock.baseNow().addingTimeInterval(clockOffset) }
 
     var services: EmulatorServices {
         EmulatorServices(ids: configuration.ids, verificationDelay: configuration.verificationDelay)
@@ -57,7 +58,11 @@ public final class YousignEmulator: Sendable {
         case .methodNotAllowed: return APIError.methodNotAllowed.response
         case .found(let r, let p): (route, params) = (r, p)
         }
-        if isControl, let response = await handleControl(request) { return response }
+        let handler: Router.Handler
+        switch route.action {
+        case .emulator(let control): return await answer { try await control(self, request) }
+        case .store(let h): handler = h
+        }
         var rateHeaders: WireHeaders = [:]
         if isAPI {
             guard let key = Self.bearer(request.headers["Authorization"]), configuration.fixtures.apiKeys.contains(key) else {
@@ -71,16 +76,22 @@ public final class YousignEmulator: Sendable {
             case .allowed(let headers): rateHeaders = headers
             }
         }
-        var response = await run(request, route: route, params: params)
+        var response = await run(request, route: route, handler: handler, params: params)
         for (n, v) in rateHeaders { response.headers.set(n, v) }
         await deliverDueWebhooks()
         return response
     }
 
-    private func run(_ request: WireRequest, route: Router.Route, params: [String: String]) async -> WireResponse {
+    /// The handler's response, or its error's: an `APIError` as it is, anything else (the store
+    /// failing) as a 500.
+    private func answer(_ body: () async throws -> WireResponse) async -> WireResponse {
+        do { return try await body() } catch let error as APIError { return error.response } catch { return APIError.internal.response }
+    }
+
+    private func run(_ request: WireRequest, route: Router.Route, handler: Router.Handler, params: [String: String]) async -> WireResponse {
         let now = self.now
         let services = self.services
-        do {
+        return await answer {
             // Synchronous store access: GRDB runs it on the calling thread, where the async API
             // would hop to its queue and back (two context switches, most of a GET's cost).
             if route.readOnly {
@@ -91,7 +102,7 @@ public final class YousignEmulator: Sendable {
                 let version = cache.currentVersion
                 let response = try syncRead { db in
                     var context = RequestContext(db: db, request: request, params: params, now: now, services: services)
-                    return try route.handler(&context)
+                    return try handler(&context)
                 }
                 if let cacheKey, response.status == 200 { cache.store(cacheKey, response, readAt: version) }
                 return response
@@ -103,15 +114,11 @@ public final class YousignEmulator: Sendable {
             return try syncWrite { db in
                 var context = RequestContext(db: db, request: request, params: params, now: now, services: services)
                 try Timers.runDue(&context)
-                let response = try route.handler(&context)
+                let response = try handler(&context)
                 try WebhookEvents.enqueue(context.events, in: context)
                 nextTimer.set(try Timers.earliest(db))
                 return response
             }
-        } catch let error as APIError {
-            return error.response
-        } catch {
-            return APIError(status: 500, type: "about:blank", detail: "Something wrong occurred.").response
         }
     }
 

@@ -33,7 +33,7 @@ enum ResourceTypes {
         "payslip_document_analysis", "invoice_document_analysis",
     ]
 
-    static let blockingSignatureStatuses: Set<String> = ["expired", "canceled", "rejected", "declined"]
-    static let blockingVerificationStatuses: Set<String> = ["failed", "inconclusive"]
+    static let blockingSignatureStatuses: Set<SignatureRequestStatus> = [.expired, .canceled, .rejected, .declined]
+    static let blockingVerificationStatuses: Set<VerificationStatus> = [.failed, .inconclusive]
     static let maxActionsPerGroup = 10
 }

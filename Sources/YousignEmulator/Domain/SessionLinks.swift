@@ -44,7 +44,8 @@ enum SessionLinks {
                 throw APIError.validation("previous_attempt_id", "The previous attempt is a \(type), not a \(resourceType).")
             }
             let status = try currentStatus(context, type: type, id: previousAttemptID)
-            let blocking = type == "signature_request" ? ResourceTypes.blockingSignatureStatuses : ResourceTypes.blockingVerificationStatuses
+            let blocking = type == "signature_request" ? ResourceTypes.blockingSignatureStatuses.map(\.rawValue)
+                : ResourceTypes.blockingVerificationStatuses.map(\.rawValue)
             guard blocking.contains(status), action["resolution"] == nil || action["resolution"] == .null else {
                 throw APIError.validation("previous_attempt_id", "Only a blocked attempt (\(blocking.sorted().joined(separator: ", "))) can be retried; this one is \(status).")
             }
@@ -94,12 +95,12 @@ enum SessionLinks {
 
     /// An applicant is `processed` once every verification started for them is final.
     static func applicantProgress(_ context: inout RequestContext, applicantID: String) throws {
-        guard var applicant = try context.db.resource(.applicant, applicantID), applicant["status"]?.stringValue != "processed" else { return }
+        guard var applicant = try context.db.resource(.applicant, applicantID), applicant.status(ApplicantStatus.self) != .processed else { return }
         let theirs = try (context.db.resources(.verification) + context.db.resources(.documentAnalysis))
             .map(\.body).filter { $0["applicant_id"]?.stringValue == applicantID }
-        let open: Set<String> = ["pending", "awaiting_data"]
-        guard !theirs.isEmpty, theirs.allSatisfy({ !open.contains($0["status"]?.stringValue ?? "pending") }) else { return }
-        applicant["status"] = "processed"
+        let open: Set<VerificationStatus> = [.pending, .awaitingData]
+        guard !theirs.isEmpty, theirs.allSatisfy({ !open.contains($0.status(VerificationStatus.self) ?? .pending) }) else { return }
+        applicant.setStatus(ApplicantStatus.processed)
         applicant["updated_at"] = .string(context.timestamp)
         try context.db.saveResource(.applicant, applicantID, applicant)
         context.emit("applicant.processed", workspace: nil, ["applicant": publicBody(applicant)])
@@ -109,7 +110,7 @@ enum SessionLinks {
     /// workflow events of each transition and saves.
     static func refresh(_ context: inout RequestContext, sessionID: String) throws {
         guard var session = try context.db.resource(.session, sessionID) else { return }
-        let oldSession = session["status"]?.stringValue ?? "awaiting"
+        let oldSession = session.status(WorkflowStatus.self) ?? .awaiting
         var groups = self.groups(session)
         var transitions: [String] = []
         for i in groups.indices {
@@ -128,15 +129,15 @@ enum SessionLinks {
                                      resolved: action["resolution"].map { $0 != .null } ?? false))
             }
             group["actions"] = .array(actions)
-            let old = group["status"]?.stringValue ?? "awaiting"
+            let old = group.status(WorkflowStatus.self) ?? .awaiting
             let new = WorkflowRollup.group(type: type, actions: counted)
-            group["status"] = .string(new)
+            group.setStatus(new)
             transitions += WorkflowRollup.events(prefix: "workflow_action_group", from: old, to: new)
             groups[i] = group
         }
         session["action_groups"] = .array(groups.map(JSONValue.object))
-        let newSession = WorkflowRollup.session(groups.map { $0["status"]?.stringValue ?? "awaiting" })
-        session["status"] = .string(newSession)
+        let newSession = WorkflowRollup.session(groups.map { $0.status(WorkflowStatus.self) ?? .awaiting })
+        session.setStatus(newSession)
         transitions += WorkflowRollup.events(prefix: "workflow_session", from: oldSession, to: newSession)
         if !transitions.isEmpty { session["updated_at"] = .string(context.timestamp) }
         try context.db.saveResource(.session, sessionID, session)
@@ -154,7 +155,7 @@ enum SessionLinks {
     }
 
     static func currentStatus(_ context: RequestContext, type: String, id: String) throws -> String {
-        try context.db.resource(ResourceTypes.kind(of: type), id)?["status"]?.stringValue ?? "deleted"
+        try context.db.resource(ResourceTypes.kind(of: type), id)?["status"]?.stringValue ?? SignatureRequestStatus.deleted.rawValue
     }
 
     static func groups(_ session: JSONObject) -> [JSONObject] {

@@ -56,6 +56,9 @@ struct APIError: Error {
         APIError(status: 429, message: "Too many requests", headers: ["Retry-After": String(retryAfter)])
     }
     static func forbidden(_ detail: String) -> APIError { APIError(status: 403, type: "forbidden", detail: detail) }
+    /// What Yousign answers when it fails on its side; the emulator's own failures (a store
+    /// that cannot be written) answer the same, with no detail that would leak internals.
+    static let `internal` = APIError(status: 500, type: "about:blank", detail: "Something wrong occurred.")
 }
 
 enum Responses {

@@ -58,7 +58,7 @@ struct RequestContext {
         for (_, w) in try db.resources(.workspace) where w["default"]?.boolValue == true {
             if let id = w["id"]?.stringValue { return id }
         }
-        throw APIError(status: 500, type: "about:blank", detail: "Something wrong occurred.")
+        throw APIError.internal
     }
 
     /// A workspace id from a request (checked to exist), or the default one.

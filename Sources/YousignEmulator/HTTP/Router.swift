@@ -3,6 +3,16 @@ import YousignWire
 /// Matches a method and path to a handler: `/v3/signature_requests/{signatureRequestId}/signers`.
 struct Router: Sendable {
     typealias Handler = @Sendable (inout RequestContext) throws -> WireResponse
+    /// A handler of the control surface that changes the emulator's own state beside the store
+    /// (its clock offset, rate limiter, response cache): it runs outside any transaction, and
+    /// opens the ones it needs.
+    typealias EmulatorHandler = @Sendable (YousignEmulator, WireRequest) async throws -> WireResponse
+
+    enum Action: Sendable {
+        /// Runs inside the request's transaction.
+        case store(Handler)
+        case emulator(EmulatorHandler)
+    }
 
     struct Route: Sendable {
         enum Segment: Sendable, Equatable {
@@ -12,7 +22,7 @@ struct Router: Sendable {
         let method: String
         let pattern: String
         let segments: [Segment]
-        let handler: Handler
+        let action: Action
         let requiresAuth: Bool
         /// Runs in a read transaction (concurrent with other reads, no write lock). GET routes are
         /// read-only unless registered otherwise (`GET …/links` notifies applicants).
@@ -30,11 +40,19 @@ struct Router: Sendable {
     private var bySegmentCount: [Int: [Route]] = [:]
 
     mutating func add(_ method: String, _ pattern: String, auth: Bool = true, readOnly: Bool? = nil, _ handler: @escaping Handler) {
+        insert(method, pattern, .store(handler), auth: auth, readOnly: readOnly ?? (method == "GET"))
+    }
+
+    /// A control route answered by the emulator itself (`/_emulator/clock/advance`); no API key.
+    mutating func add(_ method: String, _ pattern: String, emulator handler: @escaping EmulatorHandler) {
+        insert(method, pattern, .emulator(handler), auth: false, readOnly: method == "GET")
+    }
+
+    private mutating func insert(_ method: String, _ pattern: String, _ action: Action, auth: Bool, readOnly: Bool) {
         let segments = pattern.split(separator: "/").map { s -> Route.Segment in
             s.hasPrefix("{") && s.hasSuffix("}") ? .parameter(String(s.dropFirst().dropLast())) : .literal(String(s))
         }
-        let route = Route(method: method, pattern: pattern, segments: segments, handler: handler, requiresAuth: auth,
-                          readOnly: readOnly ?? (method == "GET"))
+        let route = Route(method: method, pattern: pattern, segments: segments, action: action, requiresAuth: auth, readOnly: readOnly)
         routes.append(route)
         var sameLength = bySegmentCount[segments.count] ?? []
         sameLength.append(route)

@@ -11,7 +11,7 @@ enum ApplicantRoutes {
             let session = try sessionID(c)
             var items = try c.db.resources(.applicant, parent: session)
             if let status = c.request.queryValue("status") {
-                guard ["initiated", "notified", "processed"].contains(status) else {
+                guard ApplicantStatus(rawValue: status) != nil else {
                     throw APIError.validation("status", "Value must be in [\"initiated\", \"notified\", \"processed\"].")
                 }
                 items = items.filter { $0.body["status"]?.stringValue == status }
@@ -29,7 +29,7 @@ enum ApplicantRoutes {
             try body.check()
             let id = c.newID()
             var applicant: JSONObject = [
-                "id": .string(id), "workflow_session_id": .string(session), "status": "initiated", "label": .string(label!),
+                "id": .string(id), "workflow_session_id": .string(session), "status": ApplicantStatus.initiated.json, "label": .string(label!),
                 "reference_id": reference.map(JSONValue.string) ?? .null, "created_at": .string(c.timestamp),
                 "updated_at": .string(c.timestamp), "type": .string(type!),
             ]
@@ -64,8 +64,8 @@ enum ApplicantRoutes {
             var links: [JSONValue] = []
             for (_, var a) in try c.db.resources(.applicant, parent: session) {
                 guard let id = a["id"]?.stringValue else { continue }
-                if a["status"]?.stringValue == "initiated" {
-                    a["status"] = "notified"
+                if a.status(ApplicantStatus.self) == .initiated {
+                    a.setStatus(ApplicantStatus.notified)
                     a["updated_at"] = .string(c.timestamp)
                     try c.db.saveResource(.applicant, id, a)
                     c.emit("applicant.notified", workspace: nil, ["applicant": publicBody(a)])

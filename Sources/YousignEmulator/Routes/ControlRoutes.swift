@@ -24,69 +24,42 @@ enum ControlRoutes {
             return Responses.json(200, .object(["data": .array(list)]))
         }
         r.add("GET", "/_emulator/scenarios", auth: false) { _ in Responses.json(200, Scenarios.all) }
-        // handled by YousignEmulator itself (they change its in-memory clock and limits)
-        for (method, path) in [("GET", "/_emulator/clock"), ("POST", "/_emulator/clock/advance"), ("POST", "/_emulator/reset")] {
-            r.add(method, path, auth: false) { _ in throw APIError(status: 500, type: "about:blank", detail: "Something wrong occurred.") }
+        r.add("GET", "/_emulator/clock") { emulator, _ in emulator.clockResponse() }
+        r.add("POST", "/_emulator/clock/advance") { emulator, request in
+            try await emulator.advanceClock(by: try advanceSeconds(request, now: emulator.now))
+            return emulator.clockResponse()
         }
+        r.add("POST", "/_emulator/clock/reset") { emulator, _ in
+            try await emulator.resetClock()
+            return emulator.clockResponse()
+        }
+        r.add("POST", "/_emulator/reset") { emulator, _ in
+            try await emulator.reset()
+            return Responses.empty()
+        }
+    }
+
+    /// `{"seconds": N}`: a finite number, 0 or more, that keeps the clock before the year 9999.
+    private static func advanceSeconds(_ request: WireRequest, now: Date) throws -> Double {
+        let body = try RequestContext.parseBody(request)
+        guard let s = body["seconds"]?.doubleValue ?? body["seconds"]?.intValue.map(Double.init), s >= 0, s.isFinite else {
+            throw APIError.validation("seconds", "A number of seconds (0 or more) is required.")
+        }
+        // [I] the clock stays before the year 9999: dates after it have no ISO-8601 form
+        guard now.timeIntervalSince1970 + s < YousignEmulator.latestInstant else {
+            throw APIError.validation("seconds", "The clock cannot move past 9999-12-31.")
+        }
+        return s
     }
 }
 
 extension YousignEmulator {
-    /// Control routes that change the emulator's own state, not only the store.
-    func handleControl(_ request: WireRequest) async -> WireResponse? {
-        switch (request.method, request.path) {
-        case ("GET", "/_emulator/clock"):
-            return clockResponse()
-        case ("POST", "/_emulator/clock/advance"):
-            let seconds: Double
-            do {
-                let body = try RequestContext.parseBody(request)
-                guard let s = body["seconds"]?.doubleValue ?? body["seconds"]?.intValue.map(Double.init), s >= 0, s.isFinite else {
-                    return APIError.validation("seconds", "A number of seconds (0 or more) is required.").response
-                }
-                // [I] the clock stays before the year 9999: dates after it have no ISO-8601 form
-                guard now.timeIntervalSince1970 + s < Self.latestInstant else {
-                    return APIError.validation("seconds", "The clock cannot move past 9999-12-31.").response
-                }
-                seconds = s
-            } catch let error as APIError { return error.response } catch { return nil }
-            do {
-                let offset = try await writer.write { db in
-                    let offset = try db.clockOffset() + seconds
-                    try db.setMeta("clock_offset", String(offset))
-                    return offset
-                }
-                clockOffset.set(offset)
-                cache.invalidate()
-            } catch {
-                return APIError(status: 500, type: "about:blank", detail: "Something wrong occurred.").response
-            }
-            await tick()
-            return clockResponse()
-        case ("POST", "/_emulator/reset"):
-            do {
-                let fixtures = configuration.fixtures
-                try await writer.write { db in try Seeding.reset(db, fixtures) }
-                clockOffset.set(0)
-                rateLimiter.reset()
-                cache.invalidate()
-            } catch {
-                return APIError(status: 500, type: "about:blank", detail: "Something wrong occurred.").response
-            }
-            return Responses.empty()
-        default:
-            return nil
-        }
-    }
-
-    /// 9999-12-31T23:59:59Z: the emulator's clock never goes past it.
-    static let latestInstant: Double = 253_402_300_799
-
-    private func clockResponse() -> WireResponse {
+    /// `{now, unix, offset_seconds}`, the answer of every clock route.
+    func clockResponse() -> WireResponse {
         let now = self.now
         return Responses.json(200, .object([
             "now": .string(Timestamp.string(now)), "unix": .integer(Int64(now.timeIntervalSince1970.rounded(.down))),
-            "offset_seconds": .double(clockOffset.value),
+            "offset_seconds": .double(clockOffset),
         ]))
     }
 }

@@ -50,11 +50,11 @@ enum WorkflowRoutes {
         }
         let id = c.newID()
         let groups: [JSONValue] = (template["action_groups"]?.arrayValue ?? []).map {
-            .object(["type": $0["type"] ?? .null, "status": "awaiting", "actions": .array([])])
+            .object(["type": $0["type"] ?? .null, "status": WorkflowStatus.awaiting.json, "actions": .array([])])
         }
         let session: JSONObject = [
             "id": .string(id), "created_at": .string(c.timestamp), "updated_at": .string(c.timestamp), "name": .string(name!),
-            "workflow_template_id": .string(templateID!), "workspace_id": .string(workspace), "status": "awaiting",
+            "workflow_template_id": .string(templateID!), "workspace_id": .string(workspace), "status": WorkflowStatus.awaiting.json,
             "action_groups": .array(groups),
         ]
         try c.db.insertResource(.session, id: id, body: session)
@@ -82,7 +82,8 @@ enum WorkflowRoutes {
                 throw APIError.validation("resource[type]", "The resource is a \(action["resource"]?["type"]?.stringValue ?? "?"), not a \(type!).")
             }
             let status = try SessionLinks.currentStatus(c, type: type!, id: resourceID!)
-            guard ["pending", "failed", "inconclusive"].contains(status) else {
+            let resolvable: [VerificationStatus] = [.pending, .failed, .inconclusive]
+            guard let current = VerificationStatus(rawValue: status), resolvable.contains(current) else {
                 throw APIError.badRequest("workflow_session.action_not_resolvable",
                                           "Only a pending, failed or inconclusive resource can be resolved; this one is \(status).")
             }

@@ -18,7 +18,7 @@ enum SignatureRequestLifecycle {
     static func activate(_ c: inout RequestContext, _ srID: String, sender: JSONValue) throws {
         guard var sr = try c.db.resource(.signatureRequest, srID) else { throw APIError.notFound("signature request") }
         let hasApprovers = try !SignatureRequestStore.approvers(c.db, srID).isEmpty
-        sr["status"] = .string(hasApprovers ? "approval" : "ongoing")
+        sr.setStatus(hasApprovers ? SignatureRequestStatus.approval : .ongoing)
         sr["activated_at"] = .string(c.timestamp)
         sr["sender"] = sender
         sr["expiration_date"] = SignatureRequestExpiration.value(sr, from: c.now)
@@ -33,9 +33,9 @@ enum SignatureRequestLifecycle {
     /// first stage that still has someone to sign (§6.1).
     static func notifySigners(_ c: inout RequestContext, _ srID: String) throws {
         guard let sr = try c.db.resource(.signatureRequest, srID) else { return }
-        let pending = try SignatureRequestStore.signers(c.db, srID).filter { ["initiated", "notified"].contains($0["status"]?.stringValue) }
-        for var signer in due(pending, ordered: sr["ordered_signers"]?.boolValue == true) {
-            signer["status"] = "notified"
+        let pending = try SignatureRequestStore.signers(c.db, srID).filter { [.initiated, .notified].contains($0.status(SignerStatus.self)) }
+        for var signer in due(pending, initiated: SignerStatus.initiated, ordered: sr["ordered_signers"]?.boolValue == true) {
+            signer.setStatus(SignerStatus.notified)
             let byLink = (signer["delivery_mode"]?.stringValue ?? sr["delivery_mode"]?.stringValue) == "none"
             signer["signature_link"] = byLink ? .string(link(c, "signatures", srID, signer.recordID, "signer")) : .null
             signer["signature_link_expiration_date"] = byLink ? .string(Timestamp.string(c.now.addingTimeInterval(linkValidity))) : .null
@@ -47,9 +47,9 @@ enum SignatureRequestLifecycle {
     /// Notifies the approvers whose turn it is (all, or the next stage with `ordered_approvers`).
     static func notifyApprovers(_ c: inout RequestContext, _ srID: String) throws {
         guard let sr = try c.db.resource(.signatureRequest, srID) else { return }
-        let pending = try SignatureRequestStore.approvers(c.db, srID).filter { ["initiated", "notified"].contains($0["status"]?.stringValue) }
-        for var approver in due(pending, ordered: sr["ordered_approvers"]?.boolValue == true) {
-            approver["status"] = "notified"
+        let pending = try SignatureRequestStore.approvers(c.db, srID).filter { [.initiated, .notified].contains($0.status(ApproverStatus.self)) }
+        for var approver in due(pending, initiated: ApproverStatus.initiated, ordered: sr["ordered_approvers"]?.boolValue == true) {
+            approver.setStatus(ApproverStatus.notified)
             approver["approval_link"] = .string(link(c, "approvals", srID, approver.recordID, "approver"))
             approver["approval_link_expiration_date"] = .string(Timestamp.string(c.now.addingTimeInterval(linkValidity)))
             try c.db.saveResource(.approver, approver.recordID, approver)
@@ -58,8 +58,8 @@ enum SignatureRequestLifecycle {
     }
 
     /// The not-yet-notified recipients whose turn it is.
-    private static func due(_ pending: [JSONObject], ordered: Bool) -> [JSONObject] {
-        let initiated = pending.filter { $0["status"]?.stringValue == "initiated" }
+    private static func due<S: ResourceStatus & Equatable>(_ pending: [JSONObject], initiated: S, ordered: Bool) -> [JSONObject] {
+        let initiated = pending.filter { $0.status(S.self) == initiated }
         guard ordered else { return initiated }
         guard let stage = pending.compactMap({ $0["recipient_stage_index"]?.intValue }).min() else { return [] }
         return initiated.filter { $0["recipient_stage_index"]?.intValue == stage }
@@ -77,13 +77,13 @@ enum SignatureRequestLifecycle {
     static func sign(_ c: inout RequestContext, _ srID: String, _ signerID: String) throws {
         let sr = try ongoing(c, srID, "Signing")
         var signer = try notifiedSigner(c, sr, signerID, "sign")
-        signer["status"] = "signed"
+        signer.setStatus(SignerStatus.signed)
         signer["signed_at"] = .string(c.timestamp)
         try c.db.saveResource(.signer, signerID, signer)
         try emit(&c, "signer.done", srID, signer: signer)
-        if try SignatureRequestStore.signers(c.db, srID).allSatisfy({ $0["status"]?.stringValue == "signed" }) {
+        if try SignatureRequestStore.signers(c.db, srID).allSatisfy({ $0.status(SignerStatus.self) == .signed }) {
             let now = c.timestamp
-            try finish(&c, srID, status: "done", event: "signature_request.done") { $0["completed_at"] = .string(now) }
+            try finish(&c, srID, status: .done, event: "signature_request.done") { $0["completed_at"] = .string(now) }
         } else {
             try notifySigners(&c, srID)
         }
@@ -97,12 +97,12 @@ enum SignatureRequestLifecycle {
             throw APIError.badRequest("signer.decline_not_allowed", "This signature request does not allow signers to decline (signers_allowed_to_decline is false).")
         }
         var signer = try notifiedSigner(c, sr, signerID, "decline")
-        signer["status"] = "declined"
+        signer.setStatus(SignerStatus.declined)
         try c.db.saveResource(.signer, signerID, signer)
         try abortSigners(c.db, srID)
         try emit(&c, "signer.declined", srID, signer: signer)
         let now = c.timestamp
-        try finish(&c, srID, status: "declined", event: "signature_request.declined") {
+        try finish(&c, srID, status: .declined, event: "signature_request.declined") {
             $0["decline_information"] = .object(["signer_id": .string(signerID), "reason": .string(reason), "declined_at": .string(now)])
         }
     }
@@ -112,16 +112,16 @@ enum SignatureRequestLifecycle {
     static func approve(_ c: inout RequestContext, _ srID: String, _ approverID: String) throws {
         _ = try inApproval(c, srID)
         var approver = try notifiedApprover(c, srID, approverID)
-        approver["status"] = "approved"
+        approver.setStatus(ApproverStatus.approved)
         approver["approved_at"] = .string(c.timestamp)
         try c.db.saveResource(.approver, approverID, approver)
         try emit(&c, "approver.approved", srID, approver: approver)
-        guard try SignatureRequestStore.approvers(c.db, srID).allSatisfy({ $0["status"]?.stringValue == "approved" }) else {
+        guard try SignatureRequestStore.approvers(c.db, srID).allSatisfy({ $0.status(ApproverStatus.self) == .approved }) else {
             try notifyApprovers(&c, srID)
             return
         }
         var sr = try inApproval(c, srID)
-        sr["status"] = "ongoing"
+        sr.setStatus(SignatureRequestStatus.ongoing)
         sr["approved_at"] = .string(c.timestamp)
         try c.db.saveResource(.signatureRequest, srID, sr)
         try emit(&c, "signature_request.approved", srID)
@@ -134,12 +134,12 @@ enum SignatureRequestLifecycle {
     static func reject(_ c: inout RequestContext, _ srID: String, _ approverID: String, reason: String) throws {
         _ = try inApproval(c, srID)
         var approver = try notifiedApprover(c, srID, approverID)
-        approver["status"] = "rejected"
+        approver.setStatus(ApproverStatus.rejected)
         try c.db.saveResource(.approver, approverID, approver)
         try abortSigners(c.db, srID)
         try emit(&c, "approver.rejected", srID, approver: approver)
         let now = c.timestamp
-        try finish(&c, srID, status: "rejected", event: "signature_request.rejected") {
+        try finish(&c, srID, status: .rejected, event: "signature_request.rejected") {
             $0["rejection_information"] = .object(["approver_id": .string(approverID), "reason": .string(reason), "rejected_at": .string(now)])
         }
     }
@@ -149,7 +149,7 @@ enum SignatureRequestLifecycle {
     /// approval/ongoing → canceled; signers who had not signed are aborted.
     static func cancel(_ c: inout RequestContext, _ srID: String, reason: String, note: String?) throws {
         try abortSigners(c.db, srID)
-        try finish(&c, srID, status: "canceled", event: "signature_request.canceled") {
+        try finish(&c, srID, status: .canceled, event: "signature_request.canceled") {
             $0["_cancelation"] = .object(["reason": .string(reason), "custom_note": note.map(JSONValue.string) ?? .null])
         }
     }
@@ -157,8 +157,8 @@ enum SignatureRequestLifecycle {
     /// Timer action: the expiration date passed. ongoing (and approval [I]) → expired. Signers
     /// keep their status so that reactivation can carry on where the request stopped [I].
     static func expire(_ context: inout RequestContext, _ id: String) throws {
-        guard let sr = try context.db.resource(.signatureRequest, id), ["ongoing", "approval"].contains(SignatureRequestStore.status(sr)) else { return }
-        try finish(&context, id, status: "expired", event: "signature_request.expired") { _ in }
+        guard let sr = try context.db.resource(.signatureRequest, id), [.ongoing, .approval].contains(SignatureRequestStore.status(sr)) else { return }
+        try finish(&context, id, status: .expired, event: "signature_request.expired") { _ in }
     }
 
     /// expired → ongoing, or approval when approvals are still missing [I]; the recipients'
@@ -166,8 +166,8 @@ enum SignatureRequestLifecycle {
     static func reactivate(_ c: inout RequestContext, _ srID: String, day: String) throws {
         guard var sr = try c.db.resource(.signatureRequest, srID) else { throw APIError.notFound("signature request") }
         let approvers = try SignatureRequestStore.approvers(c.db, srID)
-        let approving = !approvers.isEmpty && !approvers.allSatisfy { $0["status"]?.stringValue == "approved" }
-        sr["status"] = .string(approving ? "approval" : "ongoing")
+        let approving = !approvers.isEmpty && !approvers.allSatisfy { $0.status(ApproverStatus.self) == .approved }
+        sr.setStatus(approving ? SignatureRequestStatus.approval : .ongoing)
         sr["_expiration_day"] = .string(day)
         sr["expiration_date"] = SignatureRequestExpiration.value(sr, from: c.now)
         try c.db.saveResource(.signatureRequest, srID, sr)
@@ -177,7 +177,7 @@ enum SignatureRequestLifecycle {
             s["signature_link_expiration_date"] = renewed
             try c.db.saveResource(.signer, s.recordID, s)
         }
-        for var a in approvers where a["status"]?.stringValue == "notified" {
+        for var a in approvers where a.status(ApproverStatus.self) == .notified {
             a["approval_link_expiration_date"] = renewed
             try c.db.saveResource(.approver, a.recordID, a)
         }
@@ -187,10 +187,10 @@ enum SignatureRequestLifecycle {
 
     /// Moves the request to a final (or blocked) status, stops its expiry timer, emits `event`
     /// and lets its session follow.
-    private static func finish(_ c: inout RequestContext, _ srID: String, status: String, event: String,
+    private static func finish(_ c: inout RequestContext, _ srID: String, status: SignatureRequestStatus, event: String,
                                _ change: (inout JSONObject) -> Void) throws {
         guard var sr = try c.db.resource(.signatureRequest, srID) else { return }
-        sr["status"] = .string(status)
+        sr.setStatus(status)
         change(&sr)
         try c.db.saveResource(.signatureRequest, srID, sr)
         try SignatureRequestExpiration.cancel(c.db, srID)
@@ -200,8 +200,8 @@ enum SignatureRequestLifecycle {
 
     /// Signers who had not signed when the request ended become `aborted` [I].
     static func abortSigners(_ db: Database, _ srID: String) throws {
-        for var s in try SignatureRequestStore.signers(db, srID) where ["initiated", "notified"].contains(s["status"]?.stringValue) {
-            s["status"] = "aborted"
+        for var s in try SignatureRequestStore.signers(db, srID) where [.initiated, .notified].contains(s.status(SignerStatus.self)) {
+            s.setStatus(SignerStatus.aborted)
             try db.saveResource(.signer, s.recordID, s)
         }
     }
@@ -211,7 +211,7 @@ enum SignatureRequestLifecycle {
     static func ongoing(_ c: RequestContext, _ srID: String, _ what: String) throws -> JSONObject {
         guard let sr = try c.db.resource(.signatureRequest, srID) else { throw APIError.notFound("signature request") }
         let status = SignatureRequestStore.status(sr)
-        guard status == "ongoing" else {
+        guard status == .ongoing else {
             throw APIError.statusNotCompatible("signature_request", "\(what) is only possible while the signature request is ongoing; it is \(status).")
         }
         return sr
@@ -220,7 +220,7 @@ enum SignatureRequestLifecycle {
     static func inApproval(_ c: RequestContext, _ srID: String) throws -> JSONObject {
         guard let sr = try c.db.resource(.signatureRequest, srID) else { throw APIError.notFound("signature request") }
         let status = SignatureRequestStore.status(sr)
-        guard status == "approval" else {
+        guard status == .approval else {
             throw APIError.statusNotCompatible("signature_request", "Approving or rejecting is only possible while the signature request is in approval; it is \(status).")
         }
         return sr
@@ -231,9 +231,9 @@ enum SignatureRequestLifecycle {
         guard let signer = try c.db.resource(.signer, signerID), signer["_signature_request_id"]?.stringValue == sr.recordID else {
             throw APIError.notFound("signer")
         }
-        let status = signer["status"]?.stringValue ?? ""
-        guard status == "notified" else {
-            let turn = status == "initiated" && sr["ordered_signers"]?.boolValue == true ? " (signers are ordered and it is not this signer's turn)" : ""
+        let status = signer.storedStatus(SignerStatus.self)
+        guard status == .notified else {
+            let turn = status == .initiated && sr["ordered_signers"]?.boolValue == true ? " (signers are ordered and it is not this signer's turn)" : ""
             throw APIError.statusNotCompatible("signer", "Only a notified signer can \(verb); this one is \(status)\(turn).")
         }
         return signer
@@ -243,8 +243,8 @@ enum SignatureRequestLifecycle {
         guard let approver = try c.db.resource(.approver, approverID), try c.db.resourceParent(.approver, approverID) == srID else {
             throw APIError.notFound("approver")
         }
-        let status = approver["status"]?.stringValue ?? ""
-        guard status == "notified" else {
+        let status = approver.storedStatus(ApproverStatus.self)
+        guard status == .notified else {
             throw APIError.statusNotCompatible("approver", "Only a notified approver can approve or reject; this one is \(status).")
         }
         return approver

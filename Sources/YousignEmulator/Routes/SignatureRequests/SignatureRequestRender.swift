@@ -87,12 +87,23 @@ enum SignatureRequestRender {
             out["value"] = value.map(JSONValue.string) ?? .null
         case "signer_email":
             out["value"] = signer?["info"]?["email"] ?? .null
+        case "signature" where field["reason"]?.stringValue == nil:
+            // a null would break the spec's HumanName string; its documented default stands in
+            out["reason"] = signer.flatMap(defaultReason).map(JSONValue.string) ?? out["reason"]
         case "signature_date":
             let signedAt = signer?["signed_at"]?.stringValue.flatMap(Timestamp.parse)
             out["value"] = signedAt.map { .string(formatDate($0, field["date_format"]?.stringValue ?? "dd/MM/yyyy")) } ?? .null
         default: break
         }
         return .object(out)
+    }
+
+    /// "Signed by [Signer first name] [Signer last name]", the default the spec gives a
+    /// signature's `reason`, cut to its 150 characters.
+    static func defaultReason(_ signer: JSONObject) -> String? {
+        guard let first = signer["info"]?["first_name"]?.stringValue, let last = signer["info"]?["last_name"]?.stringValue else { return nil }
+        let reason = String("Signed by \(first) \(last)".prefix(150))
+        return reason.hasSuffix(" ") ? String(reason.dropLast()) : reason
     }
 
     static func formatDate(_ date: Date, _ pattern: String) -> String {

@@ -23,7 +23,7 @@ extension SignatureRequestRoutes {
         body.rejectUnknown(["sender_id"])
         try body.check()
         let status = SignatureRequestStore.status(sr)
-        guard status == "draft" else {
+        guard status == .draft else {
             throw APIError.statusNotCompatible("signature_request", "Only a draft signature request can be activated; this one is \(status).")
         }
         let sender = try activationSender(c, sr, senderID)
@@ -70,7 +70,7 @@ extension SignatureRequestRoutes {
         body.rejectUnknown(["reason", "custom_note"])
         try body.check()
         let status = SignatureRequestStore.status(sr)
-        guard ["approval", "ongoing"].contains(status) else {
+        guard [.approval, .ongoing].contains(status) else {
             throw APIError.statusNotCompatible("signature_request", "Only a signature request in approval or ongoing can be canceled; this one is \(status).")
         }
         try SignatureRequestLifecycle.cancel(&c, id, reason: reason!, note: note)
@@ -84,7 +84,7 @@ extension SignatureRequestRoutes {
         body.rejectUnknown(["expiration_date"])
         try body.check()
         let status = SignatureRequestStore.status(sr)
-        guard status == "expired" else {
+        guard status == .expired else {
             throw APIError.statusNotCompatible("signature_request", "Only an expired signature request can be reactivated; this one is \(status).")
         }
         try SignatureRequestExpiration.checkRange(day!, now: c.now)
@@ -103,8 +103,8 @@ extension SignatureRequestRoutes {
         default: throw APIError.validation("permanent_delete", "This value should be of type boolean.")
         }
         let status = SignatureRequestStore.status(sr)
-        guard !["approval", "ongoing"].contains(status), permanent || status != "deleted" else {
-            throw APIError.statusNotCompatible("signature_request", "A signature request in \(status) cannot be deleted\(status == "deleted" ? " again" : "; cancel it first").")
+        guard ![.approval, .ongoing].contains(status), permanent || status != .deleted else {
+            throw APIError.statusNotCompatible("signature_request", "A signature request in \(status) cannot be deleted\(status == .deleted ? " again" : "; cancel it first").")
         }
         try SignatureRequestExpiration.cancel(c.db, id)
         if permanent {
@@ -114,7 +114,7 @@ extension SignatureRequestRoutes {
             c.emit("signature_request.permanently_deleted", workspace: sr["workspace_id"]?.stringValue, ["signature_request": last])
             if let session { try SessionLinks.refresh(&c, sessionID: session) }
         } else {
-            sr["status"] = "deleted"
+            sr.setStatus(SignatureRequestStatus.deleted)
             try c.db.saveResource(.signatureRequest, id, sr)
             try SignatureRequestLifecycle.emit(&c, "signature_request.deleted", id)
             try SessionLinks.resourceChanged(&c, kind: .signatureRequest, id: id)

@@ -41,7 +41,7 @@ extension SignatureRequestRoutes {
         var body = BodyReader(try c.jsonBody())
         let approverID = c.newID()
         var approver: JSONObject = [
-            "id": .string(approverID), "status": "initiated", "approval_link": .null, "approval_link_expiration_date": .null,
+            "id": .string(approverID), "status": ApproverStatus.initiated.json, "approval_link": .null, "approval_link_expiration_date": .null,
             "custom_text": SignatureRequestRecipients.emptyCustomText, "approved_at": .null, "recipient_stage_index": 0,
             "excluded_documents": .array([]),
         ]

@@ -15,7 +15,7 @@ extension SignatureRequestRoutes {
             let merge = boolQuery(c, "merge", &problems)
             if !problems.isEmpty { throw APIError.validation(problems) }
             let status = SignatureRequestStore.status(sr)
-            guard status == "done" else {
+            guard status == .done else {
                 throw APIError.statusNotCompatible("signature_request", "Audit trails can only be downloaded once the signature request is done; it is \(status).")
             }
             let signers = try SignatureRequestStore.signers(c.db, id)
@@ -41,35 +41,37 @@ extension SignatureRequestRoutes {
     private static func signedSigner(_ c: RequestContext) throws -> (JSONObject, JSONObject) {
         let (id, sr) = try SignatureRequestStore.load(c)
         let (_, signer) = try SignatureRequestStore.child(c, .signer, param: "signerId", what: "signer", parent: id)
-        let status = signer["status"]?.stringValue ?? ""
-        guard status == "signed" else {
+        let status = signer.storedStatus(SignerStatus.self)
+        guard status == .signed else {
             throw APIError.statusNotCompatible("signer", "A signer's audit trail exists once the signer has signed; this one is \(status).")
         }
         return (sr, signer)
     }
 
-    /// `SignerAuditTrail`.
+    /// `SignerAuditTrail`. Its sections are free-form objects in the spec, so a value the
+    /// emulator lacks is left out rather than null (no schema there allows null).
     static func auditTrail(_ db: Database, _ sr: JSONObject, _ signer: JSONObject) throws -> JSONValue {
+        func section(_ values: JSONObject) -> JSONValue { .object(values.filter { $0.value != .null }) }
         let excluded = Set((signer["excluded_documents"]?.arrayValue ?? []).compactMap(\.stringValue))
         let documents = try SignatureRequestStore.documents(db, sr.recordID).filter { !excluded.contains($0.recordID) }.map { doc -> JSONValue in
-            .object(["id": doc["id"] ?? .null, "filename": doc["filename"] ?? .null, "nature": doc["nature"] ?? .null,
+            section(["id": doc["id"] ?? .null, "filename": doc["filename"] ?? .null, "nature": doc["nature"] ?? .null,
                      "sha256": doc["sha256"] ?? .null])
         }
         let info = signer["info"]?.objectValue ?? [:]
         return .object([
             "version": .integer(1),
-            "signature_request": .object(["id": sr["id"] ?? .null, "name": sr["name"] ?? .null, "created_at": sr["created_at"] ?? .null,
+            "signature_request": section(["id": sr["id"] ?? .null, "name": sr["name"] ?? .null, "created_at": sr["created_at"] ?? .null,
                                           "activated_at": sr["activated_at"] ?? .null, "completed_at": sr["completed_at"] ?? .null,
                                           "expiration_date": sr["expiration_date"] ?? .null]),
-            "sender": .object(["id": sr["sender"]?["id"] ?? .null, "workspace_id": sr["workspace_id"] ?? .null]),
-            "signer": .object(["id": signer["id"] ?? .null, "first_name": info["first_name"] ?? .null, "last_name": info["last_name"] ?? .null,
+            "sender": section(["id": sr["sender"]?["id"] ?? .null, "workspace_id": sr["workspace_id"] ?? .null]),
+            "signer": section(["id": signer["id"] ?? .null, "first_name": info["first_name"] ?? .null, "last_name": info["last_name"] ?? .null,
                                "email": info["email"] ?? .null, "phone_number": info["phone_number"] ?? .null,
                                "signed_at": signer["signed_at"] ?? .null, "ip_address": signer["_ip_address"] ?? .null,
                                "consent_given_at": signer["_consent_given_at"] ?? .null]),
             "documents": .array(documents),
-            "organization": .object(["name": try db.meta("organization").map(JSONValue.string) ?? .null]),
-            "authentication": .object(["mode": signer["signature_authentication_mode"] ?? .null]),
-            "electronic_signature_level": .object(["level": signer["signature_level"] ?? .null]),
+            "organization": section(["name": try db.meta("organization").map(JSONValue.string) ?? .null]),
+            "authentication": section(["mode": signer["signature_authentication_mode"] ?? .null]),
+            "electronic_signature_level": section(["level": signer["signature_level"] ?? .null]),
         ])
     }
 

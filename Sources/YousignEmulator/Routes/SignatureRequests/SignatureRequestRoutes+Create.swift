@@ -36,7 +36,7 @@ extension SignatureRequestRoutes {
         let id = c.newID()
         var sr = settings
         sr["id"] = .string(id)
-        sr["status"] = "draft"
+        sr.setStatus(SignatureRequestStatus.draft)
         sr["created_at"] = .string(c.timestamp)
         for key in ["activated_at", "completed_at", "approved_at", "sender", "bulk_send_batch_id", "decline_information", "rejection_information"] {
             sr[key] = .null
@@ -104,7 +104,7 @@ extension SignatureRequestRoutes {
         }
         for var signer in signers {
             signer["id"] = remap(signer["id"])
-            signer["status"] = "initiated"
+            signer.setStatus(SignerStatus.initiated)
             for key in ["signature_link", "signature_link_expiration_date", "signed_at"] { signer[key] = .null }
             signer["_signature_request_id"] = .string(target)
             if signer["_group_with_id"] != nil { signer["_group_with_id"] = remap(signer["_group_with_id"]) }
@@ -113,7 +113,7 @@ extension SignatureRequestRoutes {
         }
         for var approver in approvers {
             approver["id"] = remap(approver["id"])
-            approver["status"] = "initiated"
+            approver.setStatus(ApproverStatus.initiated)
             for key in ["approval_link", "approval_link_expiration_date", "approved_at"] { approver[key] = .null }
             if approver["_group_with_id"] != nil { approver["_group_with_id"] = remap(approver["_group_with_id"]) }
             approver["excluded_documents"] = .array((approver["excluded_documents"]?.arrayValue ?? []).map { remap($0) })

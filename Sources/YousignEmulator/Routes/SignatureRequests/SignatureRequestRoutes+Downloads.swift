@@ -26,7 +26,7 @@ extension SignatureRequestRoutes {
         if !["current", "completed"].contains(version) { problems.append(.init(name: "version", reason: #"Value must be in ["current", "completed"]."#)) }
         let archive = boolQuery(c, "archive", &problems)
         if !problems.isEmpty { throw APIError.validation(problems) }
-        if version == "completed" && SignatureRequestStore.status(sr) != "done" {
+        if version == "completed" && SignatureRequestStore.status(sr) != .done {
             throw APIError.badRequest("document.unable_to_download_signature_request_not_in_done",
                                       "The completed documents can only be downloaded once the signature request is done; it is \(SignatureRequestStore.status(sr)).")
         }

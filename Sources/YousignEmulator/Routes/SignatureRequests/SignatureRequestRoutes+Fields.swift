@@ -137,7 +137,7 @@ extension SignatureRequestRoutes {
         body.rejectUnknown(["value"])
         try body.check()
         let status = SignatureRequestStore.status(sr)
-        guard status == "ongoing" else {
+        guard status == .ongoing else {
             throw APIError.statusNotCompatible("signature_request", "Fields can only be answered while the signature request is ongoing; it is \(status).")
         }
         let type = field["type"]?.stringValue ?? ""

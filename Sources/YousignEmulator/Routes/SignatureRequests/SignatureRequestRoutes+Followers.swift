@@ -54,7 +54,7 @@ extension SignatureRequestRoutes {
 
     static func followerView(_ follower: JSONObject, _ sr: JSONObject) -> JSONValue {
         var f = follower
-        if SignatureRequestStore.status(sr) != "draft", f["follower_link"] == .null || f["follower_link"] == nil, let id = f["id"]?.stringValue {
+        if SignatureRequestStore.status(sr) != .draft, f["follower_link"] == .null || f["follower_link"] == nil, let id = f["id"]?.stringValue {
             f["follower_link"] = .string("https://yousign.app/followers/\(sr.recordID)?f=\(id)")
         }
         return SignatureRequestRender.follower(f)

@@ -53,7 +53,7 @@ extension SignatureRequestRoutes {
         var body = BodyReader(try c.jsonBody())
         let signerID = c.newID()
         var signer: JSONObject = [
-            "id": .string(signerID), "status": "initiated", "signature_authentication_mode": .null, "signature_link": .null,
+            "id": .string(signerID), "status": SignerStatus.initiated.json, "signature_authentication_mode": .null, "signature_link": .null,
             "signature_link_expiration_date": .null, "signature_image_preview": .null,
             "redirect_urls": .object(["success": .null, "error": .null, "decline": .null]),
             "custom_text": SignatureRequestRecipients.emptyCustomText, "delivery_mode": .null, "identification_attestation_id": .null,

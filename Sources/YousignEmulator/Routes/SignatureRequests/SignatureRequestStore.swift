@@ -25,13 +25,13 @@ enum SignatureRequestStore {
         return (id, body)
     }
 
-    static func status(_ sr: JSONObject) -> String { sr["status"]?.stringValue ?? "" }
+    static func status(_ sr: JSONObject) -> SignatureRequestStatus { sr.storedStatus(SignatureRequestStatus.self) }
 
     /// Documents, signers, fields, approvers and followers change only while the request is a
     /// draft (§6.2, §10.8).
     static func requireDraft(_ sr: JSONObject, _ what: String) throws {
         let status = status(sr)
-        guard status == "draft" else {
+        guard status == .draft else {
             throw APIError.statusNotCompatible("signature_request", "\(what) is only possible while the signature request is in draft; it is \(status).")
         }
     }

@@ -7,14 +7,14 @@ import JSONCodec
 /// `fraud_level: advanced`).
 enum DocumentAnalysisData {
     /// Sets the fields for a result with `status`.
-    static func apply(_ status: String, to body: inout JSONObject, now: Date) {
+    static func apply(_ status: VerificationStatus, to body: inout JSONObject, now: Date) {
         let typeName = body["type"]?.stringValue
         let country = body["country_code"]?.stringValue
         let input = body["_input"]?.objectValue ?? [:]
         let names = Names(input)
         if let typeName {
             var extracted = skeleton(typeName, country: country)
-            if status == "done" {
+            if status == .done {
                 extracted = merged(extracted, DocumentAnalysisSamples.values(typeName, country: country, names: names, input: input, now: now))
             }
             body["extracted_from_document"] = .object(extracted)
@@ -48,11 +48,11 @@ enum DocumentAnalysisData {
 
     /// The response `checks`: each expected value against what was read. `done` reads exactly
     /// the expected value; `failed` finds no match [I]; other statuses have no checks yet.
-    static func checks(_ typeName: String, _ asked: JSONObject?, status: String, names: Names, extracted: JSONObject) -> JSONValue {
-        guard let asked, status == "done" || status == "failed", let kind = DocumentAnalysisKind.named(typeName) else { return .null }
+    static func checks(_ typeName: String, _ asked: JSONObject?, status: VerificationStatus, names: Names, extracted: JSONObject) -> JSONValue {
+        guard let asked, status == .done || status == .failed, let kind = DocumentAnalysisKind.named(typeName) else { return .null }
         func check(_ expected: String) -> JSONValue {
-            .object(["expected": .string(expected), "extracted": status == "done" ? .string(expected) : .null,
-                     "match_level": status == "done" ? "exact" : "no_match"])
+            .object(["expected": .string(expected), "extracted": status == .done ? .string(expected) : .null,
+                     "match_level": status == .done ? "exact" : "no_match"])
         }
         func fullName(_ person: JSONValue?) -> String {
             if person?["type"] == "legal_person" { return person?["company_name"]?.stringValue ?? "" }
@@ -72,8 +72,8 @@ enum DocumentAnalysisData {
             var result: JSONObject = [:]
             if let names = asked["full_name_check"] { result["full_name"] = check(fullName(names)) }
             if let year = asked["income_year_check"]?["income_year"], let expected = year.intValue ?? year.stringValue.flatMap(Int64.init) {
-                result["income_year"] = .object(["expected": .integer(expected), "extracted": status == "done" ? .integer(expected) : .null,
-                                                 "match_level": status == "done" ? "exact" : "no_match"])
+                result["income_year"] = .object(["expected": .integer(expected), "extracted": status == .done ? .integer(expected) : .null,
+                                                 "match_level": status == .done ? "exact" : "no_match"])
             }
             return .object(result)
         case .none:
@@ -83,10 +83,10 @@ enum DocumentAnalysisData {
 
     /// Fraud detection: trusted-looking when done, a high risk with one indicator when failed,
     /// undecided otherwise [I].
-    static func fraudRisk(_ status: String) -> JSONValue {
+    static func fraudRisk(_ status: VerificationStatus) -> JSONValue {
         switch status {
-        case "done": return .object(["risk_level": "low", "indicators": .array([])])
-        case "failed":
+        case .done: return .object(["risk_level": "low", "indicators": .array([])])
+        case .failed:
             return .object(["risk_level": "high", "indicators": .array([.object([
                 "indicator": "metadata_edited", "type": "metadata", "category": "document_integrity",
                 "title": "Edited document", "description": "The file's metadata show it was edited after it was issued.",

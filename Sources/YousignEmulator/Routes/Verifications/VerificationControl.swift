@@ -18,7 +18,7 @@ enum VerificationControl {
         let type = try verificationType(c)
         let body = try VerificationRoutes.find(c, type, param: "verificationId")
         var r = BodyReader(try c.jsonBody())
-        let status = r.enumeration("status", type.finalStatuses, required: true)
+        let status = r.enumeration("status", type.finalStatuses.map(\.rawValue), required: true).flatMap(VerificationStatus.init(rawValue:))
         let codes = r.array("status_codes", max: 20)
         r.rejectUnknown(["status", "status_codes"])
         if let codes, !codes.isEmpty {
@@ -32,8 +32,8 @@ enum VerificationControl {
             }
         }
         try r.check()
-        let current = body["status"]?.stringValue ?? ""
-        guard current == "pending" || current == "awaiting_data" else {
+        let current = body.storedStatus(VerificationStatus.self)
+        guard current == .pending || current == .awaitingData else {
             throw APIError.statusNotCompatible(type.kind == .documentAnalysis ? "document_analysis" : "verification",
                                                "Only a pending or awaiting_data verification can be completed; this one is \(current).")
         }
@@ -53,7 +53,7 @@ enum VerificationControl {
             "verification": publicBody(body),
             "complete": .object([
                 "method": "POST", "path": .string("/_emulator/verifications/\(type.path)/\(id)/complete"),
-                "statuses": .array(type.finalStatuses.map(JSONValue.string)),
+                "statuses": .array(type.finalStatuses.map(\.json)),
             ]),
         ]))
     }
@@ -67,7 +67,7 @@ enum VerificationControl {
 
     /// `IDDV_`, `DA_`, ...: the family of the type's codes; nil when it has none.
     private static func codePrefix(_ type: VerificationType) -> String? {
-        guard let code = type.defaultCodes?["failed"]?.first, let underscore = code.firstIndex(of: "_") else { return nil }
+        guard let code = type.defaultCodes?[.failed]?.first, let underscore = code.firstIndex(of: "_") else { return nil }
         return String(code[...underscore])
     }
 }

@@ -34,8 +34,8 @@ enum VerificationData {
     }
 
     /// The data of a result with `status`.
-    static func result(_ type: VerificationType, input: JSONObject, status: String, now: Date) -> JSONValue {
-        if type.path == "watchlists" { return .object(watchlist(hit: status == "verified" ? nil : status)) }
+    static func result(_ type: VerificationType, input: JSONObject, status: VerificationStatus, now: Date) -> JSONValue {
+        if type.path == "watchlists" { return .object(watchlist(hit: status == .verified ? nil : status)) }
         guard status == type.success else { return empty(type) }
         let person = Person(input)
         switch type.path {
@@ -166,19 +166,19 @@ enum VerificationData {
 
     /// Screening results: no hit (nil), a hit (`failed`), or a former exposure to review
     /// (`inconclusive`).
-    private static func watchlist(hit: String?) -> JSONObject {
+    private static func watchlist(hit: VerificationStatus?) -> JSONObject {
         let sources: JSONValue = .array([.object(["name": "Emulated screening list", "url": "https://example.org/screening"])])
         let position: JSONValue = .object([
-            "title": "Member of Parliament", "active": .bool(hit == "failed"), "country_code": "FR",
-            "started_on": "2017-06-21", "ended_on": hit == "failed" ? .null : "2022-06-21", "sources": sources,
+            "title": "Member of Parliament", "active": .bool(hit == .failed), "country_code": "FR",
+            "started_on": "2017-06-21", "ended_on": hit == .failed ? .null : "2022-06-21", "sources": sources,
         ])
         let record: JSONValue = .object([
             "description": "Asset freeze", "authority": "Emulated authority", "country_code": "FR", "active": true,
             "started_on": "2020-01-01", "ended_on": .null, "sources": sources,
         ])
         return [
-            "politically_exposed_person": .object(["active": .bool(hit == "failed"), "positions": .array(hit == nil ? [] : [position])]),
-            "sanctions": .object(["active": .bool(hit == "failed"), "records": .array(hit == "failed" ? [record] : [])]),
+            "politically_exposed_person": .object(["active": .bool(hit == .failed), "positions": .array(hit == nil ? [] : [position])]),
+            "sanctions": .object(["active": .bool(hit == .failed), "records": .array(hit == .failed ? [record] : [])]),
         ]
     }
 }

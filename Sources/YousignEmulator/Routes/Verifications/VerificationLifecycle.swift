@@ -41,8 +41,8 @@ enum VerificationLifecycle {
         if new.applicantID != nil {
             // A bank account lookup's Full status enum has no awaiting_data (§9.6): it waits as
             // pending, which its enum allows [I].
-            body["status"] = type.path == "bank_account_lookups" ? "pending" : "awaiting_data"
-        } else if new.outcome.status != "pending" {
+            body.setStatus(type.path == "bank_account_lookups" ? VerificationStatus.pending : .awaitingData)
+        } else if new.outcome.status != .pending {
             if c.services.verificationDelay > 0 {
                 body["_next"] = "complete"
                 try Timers.schedule(c.db, at: c.now.addingTimeInterval(c.services.verificationDelay), action: "complete_verification", target: id)
@@ -96,7 +96,7 @@ enum VerificationLifecycle {
         guard let (type, body) = try load(c, id) else { return }
         switch body["_next"]?.stringValue {
         case "complete":
-            guard body["status"] == "pending", let outcome = VerificationOutcome(body["_outcome"]) else { return }
+            guard body.status(VerificationStatus.self) == .pending, let outcome = VerificationOutcome(body["_outcome"]) else { return }
             _ = try complete(&c, type, body, outcome)
         case "anonymize":
             var body = body

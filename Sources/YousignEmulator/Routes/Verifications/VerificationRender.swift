@@ -9,7 +9,7 @@ enum VerificationRender {
         let type = new.type
         var body: JSONObject = [
             "id": .string(id), "workspace_id": .string(workspace), "created_at": .string(c.timestamp),
-            "updated_at": .string(c.timestamp), "status": "pending", "data_anonymized": false,
+            "updated_at": .string(c.timestamp), "status": VerificationStatus.pending.json, "data_anonymized": false,
             "workflow_session_id": new.sessionID.map(JSONValue.string) ?? .null,
             "previous_attempt_id": new.previousAttemptID.map(JSONValue.string) ?? .null,
         ]
@@ -27,7 +27,7 @@ enum VerificationRender {
 
     /// Sets a result: status, its codes, its data (or none, when anonymized at once).
     static func apply(_ outcome: VerificationOutcome, to body: inout JSONObject, _ type: VerificationType, now: Date) {
-        body["status"] = .string(outcome.status)
+        body.setStatus(outcome.status)
         if type.hasStatusCodes { body["status_codes"] = .array(outcome.statusCodes.map(JSONValue.string)) }
         body["updated_at"] = .string(Timestamp.string(now))
         let input = body["_input"]?.objectValue ?? [:]

@@ -69,9 +69,9 @@ enum VerificationRoutes {
         }
         guard let type = VerificationType.named(path) else { throw APIError.notFound("verification") }
         let body = try find(c, type, param: "verificationId")
-        let status = body["status"]?.stringValue ?? ""
+        let status = body.storedStatus(VerificationStatus.self)
         // the error type of the documented download lag stands for "not yet" [I]
-        guard status == "verified" || status == "failed" else {
+        guard status == .verified || status == .failed else {
             throw APIError.badRequest("audit_trail.not_ready_for_download",
                                       "The audit trail is available once the verification is verified or failed; it is \(status).")
         }
