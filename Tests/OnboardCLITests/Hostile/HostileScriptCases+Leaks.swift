@@ -166,8 +166,10 @@ extension HostileCase {
             """#,
             flags: ["--ephemeral"],
             expect: 1,
-            stdout: "false\tcase.lua:1: bad argument #1 to 'yousign.wait' (function expected, got number)\n",
-            stderrContains: ["yousign.wait: interval must be a number of seconds or a duration like \"30s\", \"10m\", \"2h\" (got soon)"]),
+            // through pcall the caller is pcall itself (C): no position, as for any Lua function
+            // raising at level 2; a direct call names the script's line
+            stdout: "false\tbad argument #1 to 'yousign.wait' (function expected, got number)\n",
+            stderrContains: ["case.lua:2: yousign.wait: interval must be a number of seconds or a duration like \"30s\", \"10m\", \"2h\" (got soon)"]),
         // WEAKNESS W5: this case fails on the current build; it expects the safe outcome.
         // Today require reads flows/leak.lua through the link and returns the secret string (stdout 'true\tstring').
         HostileCase(

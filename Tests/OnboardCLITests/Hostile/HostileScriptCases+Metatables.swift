@@ -304,7 +304,7 @@ extension HostileCase {
             print(table.concat(keys, " "), #json, rawlen(json), rawget(json, "encode"), next(json))
             """#,
             expect: 0,
-            stdout: "array decode encode null object\t0\t0\tnil\tnil\n"),
+            stdout: "array decode encode null nulls object\t0\t0\tnil\tnil\n"),
         HostileCase(
             name: "env is a read-only host table",
             code: #"""
