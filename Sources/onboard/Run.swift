@@ -18,7 +18,8 @@ struct Run: ParsableCommand {
             `onboard serve`; --base-url URL (or $YOUSIGN_BASE_URL) calls Yousign with the key in
             $YOUSIGN_API_KEY; --profile NAME takes both from onboard.toml.
 
-            Exit codes: 0 success, 1 script error, 2 usage error, 3 a sandbox limit fired.
+            Exit codes: 0 success, 1 script error, 2 usage error, 3 a sandbox limit fired, 130
+            interrupted (Ctrl-C: the API call in flight is stopped and named).
             """
     )
 
@@ -80,11 +81,19 @@ struct Run: ParsableCommand {
         let run = ScriptRun(
             preludes: execute.map(ScriptSource.commandLine), script: script, arguments: arguments,
             interpreterArguments: ["onboard"] + before, scriptName: file, limits: limits, host: host)
+        let interrupt = RunInterrupt.install(host: host, scriptName: file ?? "(command line)", inProcess: noWorker) {
+            Diagnostics.error($0)
+            Foundation.exit(RunInterrupt.exitStatus)
+        }
         let status: Int32
         if noWorker {
             status = try LuaThread.run { Self.report(Result { try run.execute() }.map { _ in () }, limits: limits) }
         } else {
             let outcome = WorkerSupervisor().execute(run, effects: host, output: TerminalOutput.write)
+            if let message = interrupt.message() {
+                Diagnostics.error(message)
+                throw ExitCode(RunInterrupt.exitStatus)
+            }
             switch outcome {
             case .finished(nil): status = ExitStatus.success
             case .finished(let error?): status = Self.report(.failure(error), limits: limits)

@@ -23,6 +23,9 @@ public enum WorkerProcess {
         applyResourceLimits(start.limits, session: op == "repl")
         leaveTheNetwork()
         if op == "repl" { repl(start, input: input, output: output) }
+        // a process group of its own, as a REPL session's: the terminal's Ctrl-C goes to the
+        // parent only, which stops the API call in flight, names it, and kills this process
+        _ = setpgid(0, 0)
         let effects = RemoteEffects(backendSummary: start.backendSummary, hasEmulator: start.hasEmulator, input: input, output: output)
         let run = ScriptRun(
             preludes: start.preludes, script: start.script, arguments: start.arguments,
