@@ -18,8 +18,8 @@ struct Run: ParsableCommand {
             `onboard serve`; --base-url URL (or $YOUSIGN_BASE_URL) calls Yousign with the key in
             $YOUSIGN_API_KEY; --profile NAME takes both from onboard.toml.
 
-            Exit codes: 0 success, 1 script error, 2 usage error, 3 a sandbox limit fired, 130
-            interrupted (Ctrl-C: the API call in flight is stopped and named).
+            Exit codes: 0 success, 1 script error, 2 usage error, 3 a sandbox limit fired.
+            Ctrl-C ends the run with 130, naming the API call it stopped.
             """
     )
 

@@ -30,7 +30,8 @@ struct NetworkErrorCommandTests {
         defer { server.stop() }
         let run = Process()
         run.executableURL = CLI.binary
-        run.arguments = ["run", "--base-url", "http://127.0.0.1:\(server.port)/v3", "-e",
+        // a request timeout far off: on a loaded machine the test may take a while to send SIGINT
+        run.arguments = ["run", "--base-url", "http://127.0.0.1:\(server.port)/v3", "--request-timeout", "5m", "-e",
                          "yousign.workflow_sessions.create{ name = 'Kelly', workflow_template_id = 't' }"]
         run.environment = ["YOUSIGN_API_KEY": Self.secret, "PATH": "/usr/bin:/bin"]
         let err = Pipe()
@@ -60,7 +61,7 @@ struct NetworkErrorCommandTests {
         let server = try SilentServer()
         defer { server.stop() }
         let folder = try TempFolder()
-        let tty = try PseudoTerminal(["repl", "--base-url", "http://127.0.0.1:\(server.port)/v3"], in: folder.url,
+        let tty = try PseudoTerminal(["repl", "--base-url", "http://127.0.0.1:\(server.port)/v3", "--request-timeout", "5m"], in: folder.url,
                                      environment: ["YOUSIGN_API_KEY": Self.secret])
         #expect(await tty.waitFor("> "))
         await tty.keys("kept = 41\r")
@@ -81,7 +82,8 @@ struct NetworkErrorCommandTests {
         let server = try SilentServer()
         defer { server.stop() }
         let folder = try TempFolder()
-        let tty = try PseudoTerminal(["run", "--base-url", "http://127.0.0.1:\(server.port)/v3", "-e", "yousign.workflow_templates.list()"],
+        let tty = try PseudoTerminal(["run", "--base-url", "http://127.0.0.1:\(server.port)/v3", "--request-timeout", "5m",
+                                      "-e", "yousign.workflow_templates.list()"],
                                      in: folder.url, environment: ["YOUSIGN_API_KEY": Self.secret])
         #expect(await onThread { server.waitForRequest(seconds: 20) }, "the GET reached the server")
         tty.type("\u{03}")

@@ -30,7 +30,7 @@ struct ClientCancellationTests {
         let client = YousignClient(transport: try HTTPTransport(baseURL: "http://127.0.0.1:\(server.port)/v3"),
                                    apiKey: APIKey("test-key-123456"), timeout: .seconds(30))
         let task = sending(call, with: client)
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(30)
         while server.bytesReceived == 0 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
         #expect(server.bytesReceived > 0, "the request reached the server")
         let cancelled = ContinuousClock.now

@@ -47,7 +47,7 @@ struct TransportErrorTests {
         let (error, _) = try await failure("http://127.0.0.1:\(server.port)/v3", connectTimeout: .milliseconds(300),
                                            call: APICall(method: "POST", path: "/v3/workflow_sessions", body: .json(Array("{}".utf8))))
         #expect(error.description == "POST /v3/workflow_sessions: transport.error: timed out connecting to 127.0.0.1:\(server.port)")
-        #expect(started.duration(to: .now) < .seconds(5))
+        #expect(started.duration(to: .now) < .seconds(15), "four 300 ms connect timeouts, not a hang")
     }
 
     @Test func aServerThatNeverAnswersIsAResponseTimeout() async throws {
