@@ -26,7 +26,7 @@ struct NetworkErrorCommandTests {
 
     @Test("Ctrl-C during a POST ends the run at once with exit 130, names the POST and kills the worker")
     func interruptedPost() async throws {
-        let server = try SilentServer()
+        let server = try await SilentServer.start()
         defer { server.stop() }
         let run = Process()
         run.executableURL = CLI.binary
@@ -58,7 +58,7 @@ struct NetworkErrorCommandTests {
 
     @Test("on a terminal: Ctrl-C during a POST in the REPL names it and the session goes on")
     func replInterruptedPost() async throws {
-        let server = try SilentServer()
+        let server = try await SilentServer.start()
         defer { server.stop() }
         let folder = try TempFolder()
         let tty = try PseudoTerminal(["repl", "--base-url", "http://127.0.0.1:\(server.port)/v3", "--request-timeout", "5m"], in: folder.url,
@@ -79,7 +79,7 @@ struct NetworkErrorCommandTests {
 
     @Test("on a terminal: Ctrl-C during a GET in onboard run ends it with 130, saying nothing of reaching Yousign")
     func terminalInterruptedGet() async throws {
-        let server = try SilentServer()
+        let server = try await SilentServer.start()
         defer { server.stop() }
         let folder = try TempFolder()
         let tty = try PseudoTerminal(["run", "--base-url", "http://127.0.0.1:\(server.port)/v3", "--request-timeout", "5m",
@@ -130,7 +130,15 @@ final class SilentServer: @unchecked Sendable {
 
     struct StartError: Error { var output: String }
 
-    init() throws {
+    /// Starts the server on a thread of its own: python3 may take a while to start on a loaded
+    /// machine, and the wait must not hold one of Swift's cooperative threads.
+    static func start() async throws -> SilentServer {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try SilentServer() }) }.start()
+        }
+    }
+
+    private init() throws {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
         process.arguments = ["-c", Self.script]
         process.standardOutput = out
