@@ -43,11 +43,10 @@ struct TransportErrorTests {
     @Test func aServerThatNeverAcceptsTimesOutConnecting() async throws {
         let server = try LoopbackSocket.neverAccepting()
         defer { server.stop() }
-        let started = ContinuousClock.now
+        // a hang instead would end at the 10 s request timeout, reading `transport.timeout: no response`
         let (error, _) = try await failure("http://127.0.0.1:\(server.port)/v3", connectTimeout: .milliseconds(300),
                                            call: APICall(method: "POST", path: "/v3/workflow_sessions", body: .json(Array("{}".utf8))))
         #expect(error.description == "POST /v3/workflow_sessions: transport.error: timed out connecting to 127.0.0.1:\(server.port)")
-        #expect(started.duration(to: .now) < .seconds(15), "four 300 ms connect timeouts, not a hang")
     }
 
     @Test func aServerThatNeverAnswersIsAResponseTimeout() async throws {
