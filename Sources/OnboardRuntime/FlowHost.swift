@@ -19,8 +19,10 @@ public final class FlowHost: FlowEffects {
     public let files: FileAccess
     /// The environment variables `env.get` may return (`--allow-env`).
     public let env: EnvAccess
-    /// The sleep in progress, for `interruptWaits`.
-    private let waiting = Mutex<Task<Void, Never>?>(nil)
+    /// The sleep or API call in progress, for `interruptWaits`.
+    private let inFlight = Mutex<Task<Void, Never>?>(nil)
+    /// The API call the last interrupt stopped, until `takeInterruption` reads it.
+    private let interrupted = Mutex<YousignError?>(nil)
 
     public init(backend: BackendDescription, client: YousignClient, control: EmulatorControl?, clock: any WaitClock,
                 files: FileAccess, env: EnvAccess = EnvAccess()) {
@@ -65,8 +67,13 @@ public final class FlowHost: FlowEffects {
             parts.sort { $0.field < $1.field }
             call.body = .multipart(fields: fields, files: parts)
         }
-        let sent = blocking { [client, call] () async -> Result<APIResult, YousignError> in
-            do throws(YousignError) { return .success(try await client.send(call)) } catch { return .failure(error) }
+        interrupted.withLock { $0 = nil }
+        let sent = blocking(cancellable: true) { [self, call] () async -> Result<APIResult, YousignError> in
+            do throws(YousignError) { return .success(try await client.send(call)) } catch {
+                // kept before the call returns, so `interruptWaits` can hand it on
+                if error.type == "interrupted" { interrupted.withLock { $0 = error } }
+                return .failure(error)
+            }
         }
         switch sent {
         case .failure(let error): return .failure(.api(error))
@@ -87,7 +94,7 @@ public final class FlowHost: FlowEffects {
                                               detail: "the backend (\(backend.summary)) is not an emulator; `emulator` works on the embedded emulator and with --emulator URL",
                                               method: "POST", path: "/_emulator")))
         }
-        let outcome = blocking { () async -> Result<APIResult, YousignError> in
+        let outcome = blocking(cancellable: true) { () async -> Result<APIResult, YousignError> in
             do throws(YousignError) { return .success(try await action.run(on: control)) } catch { return .failure(error) }
         }
         switch outcome {
@@ -106,35 +113,53 @@ public final class FlowHost: FlowEffects {
     public func now() -> Double { blocking { [clock] in await clock.now() } }
 
     /// Waits: on the embedded emulator the emulator's clock moves on at once; elsewhere the
-    /// thread sleeps, until `interruptWaits` (Ctrl-C in `onboard repl`).
+    /// thread sleeps, until `interruptWaits` (Ctrl-C).
     public func sleep(seconds: Double) {
-        let done = DispatchSemaphore(value: 0)
-        let task = Task { [clock] in
-            await clock.sleep(seconds: seconds)
-            done.signal()
-        }
-        waiting.withLock { $0 = task }
-        done.wait()
-        waiting.withLock { $0 = nil }
+        blocking(cancellable: true) { [clock] in await clock.sleep(seconds: seconds) }
     }
 
-    /// Ends the current wait at once (a real sleep is cancelled; the script goes on as if it
-    /// had ended). API calls in flight are left to finish: stopping one half-way could leave the
-    /// caller unsure whether it happened.
-    public func interruptWaits() { waiting.withLock { $0?.cancel() } }
+    /// Ctrl-C: ends the current wait or API call at once, and returns when it has ended (a
+    /// second at most), so `takeInterruption` then names the call. A real sleep is cancelled
+    /// (the script goes on as if it had ended); an API call in flight is cancelled and fails as
+    /// `interrupted`, saying whether the request may have reached Yousign (anything but a GET),
+    /// since the user is the one who must check before sending it again. The embedded
+    /// emulator's calls take no time and are left to finish.
+    public func interruptWaits() {
+        guard let task = inFlight.withLock({ $0 }) else { return }
+        task.cancel()
+        let ended = DispatchSemaphore(value: 0)
+        Task {
+            await task.value
+            ended.signal()
+        }
+        _ = ended.wait(timeout: .now() + 1)
+    }
+
+    /// The API call the last interrupt stopped, once: the REPL and `onboard run` name it, since
+    /// the interrupt itself ends the script before the call's own error is seen.
+    public func takeInterruption() -> YousignError? {
+        interrupted.withLock { error in
+            defer { error = nil }
+            return error
+        }
+    }
 
     /// A seed for the script's `math.random`, so a replay can give the same numbers.
     public func randomSeed() -> Int64 { Int64.random(in: Int64.min...Int64.max) }
 
-    /// Runs async work to completion from the (non-async) Lua thread.
-    private func blocking<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> T {
+    /// Runs async work to completion from the (non-async) Lua thread; `cancellable` work is the
+    /// one `interruptWaits` cancels.
+    @discardableResult
+    private func blocking<T: Sendable>(cancellable: Bool = false, _ body: @escaping @Sendable () async -> T) -> T {
         let box = ResultBox<T>()
         let done = DispatchSemaphore(value: 0)
-        Task {
+        let task = Task {
             box.value = await body()
             done.signal()
         }
+        if cancellable { inFlight.withLock { $0 = task } }
         done.wait()
+        if cancellable { inFlight.withLock { $0 = nil } }
         return box.value!
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Synchronization
 import YousignWire
 
 /// Yousign (or `onboard serve`) over HTTP(S), on AsyncHTTPClient's shared client.
@@ -14,10 +15,15 @@ public struct HTTPTransport: Transport {
     public let baseURL: String
     let origin: String
     let apiRoot: String
+    /// The host and port connections go to, for messages.
+    let host: String
+    let port: Int
+    /// How long connecting (TCP and TLS) may take before the attempt fails as not sent.
+    let connectTimeout: Duration
     /// Largest response body read (downloads of completed documents included).
     public static let maxResponseSize = 256 << 20
 
-    public init(baseURL: String) throws(TransportError) {
+    public init(baseURL: String, connectTimeout: Duration = .seconds(10)) throws(TransportError) {
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }
         guard let url = URL(string: base), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
@@ -29,20 +35,31 @@ public struct HTTPTransport: Transport {
         self.baseURL = base
         self.apiRoot = root
         self.origin = "\(scheme)://\(host)" + (url.port.map { ":\($0)" } ?? "")
+        self.host = host
+        self.port = url.port ?? (scheme == "https" ? 443 : 80)
+        self.connectTimeout = connectTimeout
     }
 
     public var name: String { baseURL }
 
-    /// One client for the process. A refused connection fails the request at once
-    /// (`retryConnectionEstablishment` off): the client's retry policy decides what happens
-    /// next, instead of AsyncHTTPClient quietly retrying until the deadline.
-    static let client: HTTPClient = {
-        var configuration = HTTPClient.Configuration()
-        configuration.connectionPool.retryConnectionEstablishment = false
-        configuration.timeout.connect = .seconds(10)
-        configuration.redirectConfiguration = .disallow
-        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-    }()
+    /// One client per connect timeout for the process (in practice one: 10 s). A refused
+    /// connection fails the request at once (`retryConnectionEstablishment` off): the client's
+    /// retry policy decides what happens next, instead of AsyncHTTPClient quietly retrying
+    /// until the deadline.
+    private static let clients = Mutex<[Duration: HTTPClient]>([:])
+
+    static func client(connectTimeout: Duration) -> HTTPClient {
+        clients.withLock { clients in
+            if let client = clients[connectTimeout] { return client }
+            var configuration = HTTPClient.Configuration()
+            configuration.connectionPool.retryConnectionEstablishment = false
+            configuration.timeout.connect = .nanoseconds(connectTimeout.nanoseconds)
+            configuration.redirectConfiguration = .disallow
+            let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+            clients[connectTimeout] = client
+            return client
+        }
+    }
 
     func url(for request: WireRequest) -> String {
         let target = request.target
@@ -52,6 +69,8 @@ public struct HTTPTransport: Transport {
         return origin + target
     }
 
+    /// Sends the request; cancelling the calling task cancels it in flight (AsyncHTTPClient's
+    /// `execute` honours task cancellation), and it fails with `.cancelled`.
     public func send(_ request: WireRequest, timeout: Duration) async throws(TransportError) -> WireResponse {
         var outgoing = HTTPClientRequest(url: url(for: request))
         outgoing.method = HTTPMethod(rawValue: request.method)
@@ -59,47 +78,15 @@ public struct HTTPTransport: Transport {
         if !request.body.isEmpty || ["POST", "PUT", "PATCH"].contains(request.method) {
             outgoing.body = .bytes(request.body)
         }
-        let amount = TimeAmount.nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000
-                                            + timeout.components.attoseconds / 1_000_000_000)
         do {
-            let response = try await Self.client.execute(outgoing, timeout: amount)
+            let client = Self.client(connectTimeout: connectTimeout)
+            let response = try await client.execute(outgoing, timeout: .nanoseconds(timeout.nanoseconds))
             let body = try await response.body.collect(upTo: Self.maxResponseSize)
             var headers = WireHeaders()
             for header in response.headers { headers.add(header.name, header.value) }
             return WireResponse(status: Int(response.status.code), headers: headers, body: Array(body.readableBytesView))
         } catch {
-            throw Self.classify(error, request: request)
+            throw classify(error, timeout: timeout)
         }
-    }
-
-    /// Sorts a failure by what it says about the request: never sent, timed out, or broken.
-    static func classify(_ error: any Error, request: WireRequest) -> TransportError {
-        let where_ = "\(request.method) \(request.path)"
-        if let e = error as? HTTPClientError {
-            switch e {
-            case .connectTimeout, .tlsHandshakeTimeout, .getConnectionFromPoolTimeout:
-                return TransportError(.notSent, "\(where_): could not connect in time (\(e))")
-            case .deadlineExceeded, .readTimeout, .writeTimeout:
-                return TransportError(.timeout, "\(where_): no response in time")
-            case .invalidURL, .emptyHost, .emptyScheme:
-                return TransportError(.notSent, "\(where_): invalid URL")
-            default:
-                return TransportError(.failed, "\(where_): \(e)")
-            }
-        }
-        if error is NIOConnectionError {
-            return TransportError(.notSent, "\(where_): connection refused or host unreachable (is the server running?)")
-        }
-        if let e = error as? IOError, [ECONNREFUSED, ENETUNREACH, EHOSTUNREACH].contains(e.errnoCode) {
-            return TransportError(.notSent, "\(where_): connection refused (is the server running?)")
-        }
-        if let e = error as? NIOTooManyBytesError {
-            return TransportError(.failed, "\(where_): response larger than \(maxResponseSize >> 20) MB (\(e))")
-        }
-        let text = "\(error)"
-        if text.contains("refused") || text.contains("resolve") {
-            return TransportError(.notSent, "\(where_): \(text)")
-        }
-        return TransportError(.failed, "\(where_): \(text)")
     }
 }

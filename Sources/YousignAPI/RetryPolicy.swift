@@ -2,8 +2,10 @@
 ///
 /// - GETs are retried on 5xx, on 429 and on timeouts.
 /// - Any request is retried on 429 (Yousign refused it before doing anything) and when it surely
-///   never reached the server (connection refused); a POST that timed out or got a 5xx is not
-///   sent again, since it may have created something (Yousign has no idempotency keys, API.md §2.8).
+///   never reached the server for a reason that may pass (connection refused, connecting timed
+///   out); never on a DNS or TLS failure, nor once cancelled. A POST that timed out or got a
+///   5xx is not sent again, since it may have created something (Yousign has no idempotency
+///   keys, API.md §2.8).
 /// - The wait doubles from `baseDelay` up to `maxDelay`, with jitter (a random point in the
 ///   upper half), and is at least what `Retry-After` asks.
 public struct RetryPolicy: Sendable, Equatable {
@@ -36,10 +38,15 @@ public struct RetryPolicy: Sendable, Equatable {
         status == 429 || (idempotent && (500...599).contains(status))
     }
 
+    /// A DNS failure is not retried: a name that does not resolve is nearly always a typo in the
+    /// base URL or a machine without network, which no backoff of a few seconds mends; nor is a
+    /// failed TLS handshake (http:// against https://, a certificate the system does not trust),
+    /// which fails the same way every time. Both are reported at once instead of after 4 attempts.
     func shouldRetry(_ error: TransportError, idempotent: Bool) -> Bool {
         switch error.kind {
         case .notSent: true
         case .timeout, .failed: idempotent
+        case .unreachable, .cancelled: false
         }
     }
 }

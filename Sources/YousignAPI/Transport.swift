@@ -13,11 +13,17 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
         /// No answer within the timeout: the server may or may not have acted.
         case timeout
-        /// The request surely never reached the server (connection refused, name not resolved):
-        /// safe to send again whatever its method.
+        /// The request surely never reached the server, for a reason that may pass (connection
+        /// refused, connecting timed out): safe to send again whatever its method.
         case notSent
+        /// The request never reached the server, and another attempt seconds later would fail
+        /// the same way (the host name does not resolve, the TLS handshake fails).
+        case unreachable
         /// The connection broke after the request may have been sent.
         case failed
+        /// The caller gave up (its task was cancelled: Ctrl-C) before the response came; the
+        /// request may have been sent.
+        case cancelled
     }
     public var kind: Kind
     public var message: String

@@ -32,7 +32,8 @@ public final class YousignClient: Sendable {
         self.logger = logger
     }
 
-    /// Sends a call, retrying as `retry` allows, and returns its success result.
+    /// Sends a call, retrying as `retry` allows, and returns its success result. Cancelling the
+    /// calling task stops it at once, in flight or between attempts, with an `interrupted` error.
     public func send(_ call: APICall) async throws(YousignError) -> APIResult {
         let request = try wireRequest(call)
         var attempt = 1
@@ -51,11 +52,14 @@ public final class YousignClient: Sendable {
                 logger.notice("rate limit reached: waiting \(format(pause)) s before \(call.method) \(call.path)")
                 await clock.sleep(seconds: pause)
             }
+            // a cancelled task (Ctrl-C) sends nothing more: the backoff sleep returned early
+            if Task.isCancelled { throw .interrupted(call, inFlight: false, resending: attempt > 1) }
             let started = ContinuousClock.now
             let response: WireResponse
             do {
                 response = try await transport.send(request, timeout: timeout)
             } catch {
+                if error.kind == .cancelled { throw .interrupted(call, inFlight: true, resending: attempt > 1) }
                 let type = error.kind == .timeout ? "transport.timeout" : "transport.error"
                 let failure = YousignError(status: nil, type: type, detail: apiKey.redact(error.message),
                                            method: call.method, path: call.path)
@@ -125,6 +129,7 @@ public final class YousignClient: Sendable {
 
 extension Duration {
     var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
+    var nanoseconds: Int64 { components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000 }
 }
 
 extension Operation {

@@ -15,7 +15,8 @@ public struct YousignError: Error, Sendable, Equatable, CustomStringConvertible 
     /// The HTTP status, nil when no response came.
     public var status: Int?
     /// Yousign's machine key (`validation.error`, `resource.not_found`), `transport.timeout` or
-    /// `transport.error` when no response came, `rate_limited` for a 429 without a type.
+    /// `transport.error` when no response came, `interrupted` when the caller stopped it,
+    /// `rate_limited` for a 429 without a type.
     public var type: String
     /// Yousign's human text (`detail`, or `message` for 405 and 429).
     public var detail: String
@@ -47,6 +48,22 @@ public struct YousignError: Error, Sendable, Equatable, CustomStringConvertible 
             text += " (" + invalidParams.map { "\($0.name): \($0.reason)" }.joined(separator: "; ") + ")"
         }
         return text
+    }
+
+    /// A call stopped by its caller (Ctrl-C): `inFlight` when a request had gone out without its
+    /// response coming back, which for anything but a GET leaves the user unsure whether
+    /// Yousign acted, and they must be told so before they send it again.
+    ///
+    /// `POST /v3/workflow_sessions: interrupted: stopped before the response came; the POST may have reached Yousign; check before retrying`
+    static func interrupted(_ call: APICall, inFlight: Bool, resending: Bool) -> YousignError {
+        let detail = if !inFlight {
+            resending ? "stopped before it was sent again" : "stopped before it was sent"
+        } else if call.isIdempotent {
+            "stopped before the response came"
+        } else {
+            "stopped before the response came; the \(call.method) may have reached Yousign; check before retrying"
+        }
+        return YousignError(status: nil, type: "interrupted", detail: detail, method: call.method, path: call.path)
     }
 
     /// Reads an error response: `{type, detail, invalid_params}` or `{message}`; anything

@@ -19,6 +19,7 @@ struct Run: ParsableCommand {
             $YOUSIGN_API_KEY; --profile NAME takes both from onboard.toml.
 
             Exit codes: 0 success, 1 script error, 2 usage error, 3 a sandbox limit fired.
+            Ctrl-C ends the run with 130, naming the API call it stopped.
             """
     )
 
@@ -82,11 +83,19 @@ struct Run: ParsableCommand {
         let run = ScriptRun(
             preludes: execute.map(ScriptSource.commandLine), script: script, arguments: arguments,
             interpreterArguments: ["onboard"] + before, scriptName: file, limits: limits, host: host)
+        let interrupt = RunInterrupt.install(host: host, scriptName: file ?? "(command line)", inProcess: noWorker) {
+            Diagnostics.error($0)
+            Foundation.exit(RunInterrupt.exitStatus)
+        }
         let status: Int32
         if noWorker {
             status = try LuaThread.run { Self.report(Result { try run.execute() }.map { _ in () }, limits: limits) }
         } else {
             let outcome = WorkerSupervisor().execute(run, effects: host, output: TerminalOutput.write)
+            if let message = interrupt.message() {
+                Diagnostics.error(message)
+                throw ExitCode(RunInterrupt.exitStatus)
+            }
             switch outcome {
             case .finished(nil): status = ExitStatus.success
             case .finished(let error?): status = Self.report(.failure(error), limits: limits)

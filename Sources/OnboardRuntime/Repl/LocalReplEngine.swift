@@ -27,8 +27,9 @@ public final class LocalReplEngine: ReplEngine, @unchecked Sendable {
         running.withLock { $0 = true }
         defer { running.withLock { $0 = false } }
         let session = self.session
-        return (try? LuaThread.run { session.evaluate(code, chunkName: chunkName, color: color, file: file) })
+        let outcome = (try? LuaThread.run { session.evaluate(code, chunkName: chunkName, color: color, file: file) })
             ?? .failed(LuaError(status: .runtime, message: "the Lua thread failed"))
+        return outcome.naming(host?.takeInterruption())
     }
 
     public func complete(_ text: String) -> ReplCompletion {

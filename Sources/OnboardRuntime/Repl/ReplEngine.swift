@@ -1,4 +1,5 @@
 import LuaKit
+import YousignAPI
 
 /// What one REPL input did.
 public enum ReplOutcome: Sendable, Equatable {
@@ -42,4 +43,16 @@ public protocol ReplEngine: AnyObject, Sendable {
     /// Stops the statement running now (Ctrl-C), from any thread; nothing when idle.
     func interrupt()
     func close()
+}
+
+extension ReplOutcome {
+    /// A statement Ctrl-C stopped during an API call reads as that call's error (which request,
+    /// and whether it may have reached Yousign) instead of a bare `interrupted`: the user must
+    /// know whether to check before sending it again.
+    func naming(_ stopped: YousignError?) -> ReplOutcome {
+        guard case .failed(let error) = self, case .limit(.cancelled) = error.status, let stopped else { return self }
+        let location = error.location.map { "\($0): " } ?? ""
+        return .failed(LuaError(status: .runtime, message: location + stopped.description, traceback: error.traceback,
+                                location: error.location))
+    }
 }

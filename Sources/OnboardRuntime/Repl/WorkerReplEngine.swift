@@ -110,7 +110,8 @@ public final class WorkerReplEngine: ReplEngine, @unchecked Sendable {
         case "incomplete": return .incomplete
         case "syntax": return .syntax(reply["text"]?.stringValue ?? "")
         default:
-            return .failed(WorkerSupervisor.error(from: reply) ?? LuaError(status: .runtime, message: "unknown error"))
+            return ReplOutcome.failed(WorkerSupervisor.error(from: reply) ?? LuaError(status: .runtime, message: "unknown error"))
+                .naming(effects.takeInterruption())
         }
     }
 

@@ -24,6 +24,9 @@ public enum WorkerProcess {
         leaveTheNetwork()
         let effects = RemoteEffects(backendSummary: start.backendSummary, hasEmulator: start.hasEmulator, input: input, output: output)
         if op == .repl { repl(start, effects: effects, input: input, probe: header["probe"]) }
+        // a process group of its own, as a REPL session's: the terminal's Ctrl-C goes to the
+        // parent only, which stops the API call in flight, names it, and kills this process
+        _ = setpgid(0, 0)
         let run = scriptRun(start, effects: effects)
         var done: [String: JSONValue] = [:]
         do {

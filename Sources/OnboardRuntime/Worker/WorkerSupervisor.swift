@@ -55,11 +55,24 @@ public struct WorkerSupervisor: Sendable {
             // Foundation's waitUntilExit polls its run loop every 50 ms; the termination
             // handler fires as soon as the child is reaped
             let exited = self.exited
-            process.terminationHandler = { _ in exited.signal() }
+            process.terminationHandler = { process in
+                Self.running.withLock { _ = $0.remove(process.processIdentifier) }
+                exited.signal()
+            }
             var failure: String?
-            do { try process.run() } catch { failure = "cannot start the worker process: \(error)" }
+            do {
+                // under the lock: a worker that dies at once is removed after it was added
+                let process = self.process
+                try Self.running.withLock { running in
+                    try process.run()
+                    running.insert(process.processIdentifier)
+                }
+            } catch { failure = "cannot start the worker process: \(error)" }
             self.failure = failure
         }
+
+        /// Workers of this process not yet reaped, for `killRunningWorkers`.
+        static let running = Mutex<Set<pid_t>>([])
 
         func waitForExit() {
             exited.wait()
@@ -68,6 +81,12 @@ public struct WorkerSupervisor: Sendable {
     }
 
     private static let early = Mutex<Spawned?>(nil)
+
+    /// Kills every worker this process started that still runs: Ctrl-C ends `onboard run`
+    /// (`RunInterrupt`), and its worker with it.
+    public static func killRunningWorkers() {
+        Spawned.running.withLock { pids in for pid in pids { kill(pid, SIGKILL) } }
+    }
 
     /// Starts this binary's worker now, before the command line is even parsed, so that its
     /// start-up overlaps the parent's (two cores, two processes): `execute` then uses it. A

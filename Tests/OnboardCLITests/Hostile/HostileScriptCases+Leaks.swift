@@ -134,7 +134,7 @@ extension HostileCase {
             """#,
             flags: ["--base-url", "http://127.0.0.1:9/v3", "--time-limit", "20s"],
             expect: 0,
-            stdout: "false\tGET /v3/workflow_templates: transport.error: GET /v3/workflow_templates: connection refused (is the server running?)\n",
+            stdout: "false\tGET /v3/workflow_templates: transport.error: connection refused by 127.0.0.1:9 (is the server running?)\n",
             stderrExcludes: ["Bearer", "Authorization"]),
         HostileCase(
             name: "tostring and %p show addresses only",
