@@ -57,7 +57,7 @@ public final class LazyEmbeddedEmulator: Sendable {
             let made: Result<any EmbeddedEmulator, TransportError>
             do { made = .success(try opener.open(state)) } catch {
                 let reason = (error as NSError).domain == NSCocoaErrorDomain ? (error as NSError).localizedDescription : "\(error)"
-                made = .failure(TransportError(.notSent, "cannot open the emulator state \(state.location): \(reason)"))
+                made = .failure(TransportError(.unreachable, "cannot open the emulator state \(state.location): \(reason)"))
             }
             result = made
             return (made, true)
