@@ -35,10 +35,10 @@ final class LoopbackSocket: @unchecked Sendable {
     }
 
     /// A port nothing listens on: connecting is refused at once.
-    static func closedPort() throws -> Int {
-        let socket = try LoopbackSocket(listening: nil)
-        socket.stop()
-        return socket.port
+    static func refusing() throws -> LoopbackSocket {
+        // bound but not listening: a connection is refused, and the port stays this test's
+        // (a port closed again could be handed to another test's server running meanwhile)
+        try LoopbackSocket(listening: nil)
     }
 
     /// Accepts every connection, reads what comes and never answers: a server stuck on a

@@ -34,7 +34,9 @@ struct TransportErrorTests {
     }
 
     @Test func aClosedPortIsRefusedByHostAndPortAndRetried() async throws {
-        let port = try LoopbackSocket.closedPort()
+        let refusing = try LoopbackSocket.refusing()
+        defer { refusing.stop() }
+        let port = refusing.port
         let (error, clock) = try await failure("http://127.0.0.1:\(port)/v3")
         #expect(error.description == "GET /v3/workflow_templates: transport.error: connection refused by 127.0.0.1:\(port) (is the server running?)")
         #expect(clock.slept.count == 3, "a refused connection never reached the server: worth more attempts")
