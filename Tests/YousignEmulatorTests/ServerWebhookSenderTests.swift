@@ -9,6 +9,10 @@ import YousignWire
 @testable import YousignEmulator
 @testable import YousignEmulatorServer
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// `HTTPWebhookSender` against a real receiver: a plain Hummingbird app on port 0.
 @Suite("Webhook delivery over HTTP")
 struct ServerWebhookSenderTests {
@@ -88,7 +92,9 @@ struct ServerWebhookSenderTests {
 
     @Test("network failures and bad endpoints throw errors that never quote the URL")
     func failures() async throws {
-        let closedPort = try await Receiver.withRunning { _, port in port }  // free again once it stops
+        let refusing = try RefusingPort()
+        defer { refusing.close() }
+        let closedPort = refusing.port
         let secretURL = "http://127.0.0.1:\(closedPort)/hook?token=s3cr3t-value"
         do {
             _ = try await HTTPWebhookSender().send(url: secretURL, headers: Self.headers, body: [], timeout: 2)
@@ -210,4 +216,29 @@ actor Receiver {
             return result
         }
     }
+}
+
+/// A loopback port bound but not listening: connecting is refused, and the port stays this
+/// test's (one closed again could be handed to another test's server in the meantime).
+final class RefusingPort {
+    private let fd: Int32
+    let port: Int
+
+    init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            }
+        }
+        guard fd >= 0, bound else { throw CocoaError(.fileWriteUnknown) }
+        self.fd = fd
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    func close() { _ = Glibc.close(fd) }
 }
