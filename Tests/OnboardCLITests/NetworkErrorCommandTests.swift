@@ -69,7 +69,7 @@ struct NetworkErrorCommandTests {
         #expect(await onThread { server.waitForRequest(seconds: 20) }, "the POST reached the server")
         tty.type("\u{03}")
         // with `stdin:1: ` before it or not, as the kill lands in the line or in the host call
-        #expect(await tty.waitFor("POST /v3/workflow_sessions: interrupted: stopped before the response came; the POST may have reached Yousign; check before retrying", timeout: 2),
+        #expect(await tty.waitFor("POST /v3/workflow_sessions: interrupted: stopped before the response came; the POST may have reached Yousign; check before retrying", timeout: 10),
                 "\(tty.screen)")
         await tty.keys("kept + 1\r")
         #expect(await tty.waitFor("42"), "\(tty.screen)")
@@ -88,7 +88,7 @@ struct NetworkErrorCommandTests {
                                      in: folder.url, environment: ["YOUSIGN_API_KEY": Self.secret])
         #expect(await onThread { server.waitForRequest(seconds: 20) }, "the GET reached the server")
         tty.type("\u{03}")
-        #expect(await tty.waitForExit(timeout: 2) == 130)
+        #expect(await tty.waitForExit(timeout: 10) == 130)
         #expect(tty.screen.contains("onboard: (command line): GET /v3/workflow_templates: interrupted: stopped before the response came\n"), "\(tty.screen)")
         #expect(!tty.screen.contains("may have reached"))
     }

