@@ -255,10 +255,11 @@ function M.eval(code, chunkname, opts)
   -- the expression form hands its values to a function instead of returning a call: a tail
   -- call would drop this line's frame, and an error's location with it. The closing
   -- parenthesis goes on the same line, or an error in the expression's last part would be
-  -- reported on the next line (stdin:2); only a trailing comment needs it on a line of its own.
+  -- reported on the next line (stdin:2); only a trailing comment needs it on a line of its own
+  -- (tried only when the line holds "--": a statement is not compiled three times).
   local prefix = "local __onboard_values = ...; return __onboard_values("
   local fn = not file and (load(prefix .. code .. ")", chunkname, "t", env)
-    or load(prefix .. code .. "\n)", chunkname, "t", env))
+    or (find(code, "--", 1, true) and load(prefix .. code .. "\n)", chunkname, "t", env)) or nil)
   local pass = fn and values_of or nil
   local names
   if not fn then

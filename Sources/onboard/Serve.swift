@@ -73,8 +73,7 @@ struct Serve: ParsableCommand {
             emulator = try YousignEmulator(EmulatorConfiguration(
                 storage: storage, rateLimit: rateLimit, fixtures: loaded, webhookSender: sender))
         } catch {
-            let reason = (error as NSError).domain == NSCocoaErrorDomain ? (error as NSError).localizedDescription : "\(error)"
-            Diagnostics.error("cannot open the emulator state \(location.location): \(reason)")
+            Diagnostics.error(LazyEmbeddedEmulator.openFailure(location, error))
             throw ExitCode(ExitStatus.scriptError)
         }
         if resetClock {
@@ -82,8 +81,8 @@ struct Serve: ParsableCommand {
                 Diagnostics.error("--reset-clock: \(error)")
                 throw ExitCode(ExitStatus.scriptError)
             }
-        } else if location.path != nil, emulator.clockOffsetSeconds >= LazyEmbeddedEmulator.noticeThreshold {
-            Diagnostics.warning(LazyEmbeddedEmulator.aheadNotice(path: location.location, offset: emulator.clockOffsetSeconds)
+        } else if location.path != nil, emulator.clockOffset >= LazyEmbeddedEmulator.noticeThreshold {
+            Diagnostics.warning(LazyEmbeddedEmulator.aheadNotice(path: location.location, offset: emulator.clockOffset)
                 .replacingOccurrences(of: "`--reset-clock` sets", with: "`onboard serve --reset-clock` or POST /_emulator/clock/reset sets"))
         }
         let server = EmulatorServer(emulator: emulator, host: host, port: port, requestLog: EmulatorServer.standardErrorLog())
@@ -127,7 +126,7 @@ func waitFor(_ work: @escaping @Sendable () async throws -> Void) throws {
     if let error = failure.error { throw error }
 }
 
-final class FailureBox: @unchecked Sendable {
+private final class FailureBox: @unchecked Sendable {
     var error: (any Error)?
 }
 

@@ -147,7 +147,7 @@ final class StandInEmulator: EmbeddedEmulator, @unchecked Sendable {
     private(set) var resets = 0
     init(offset: Double) { self.offset = offset }
     func handle(_ request: WireRequest) async -> WireResponse { WireResponse(status: 200, headers: [:], body: Array("{}".utf8)) }
-    var clockOffsetSeconds: Double { offset }
+    var clockOffset: TimeInterval { offset }
     func setClockToRealTime() throws { offset = 0; resets += 1 }
 
     static func opener(_ emulator: StandInEmulator = StandInEmulator(offset: 0)) -> EmbeddedOpener {

@@ -8,7 +8,7 @@ import YousignWire
 public protocol EmbeddedEmulator: AnyObject, Sendable {
     func handle(_ request: WireRequest) async -> WireResponse
     /// How far the emulator's clock runs ahead of the real one (`emulator.advance`), in seconds.
-    var clockOffsetSeconds: Double { get }
+    var clockOffset: TimeInterval { get }
     /// Sets the clock back to real time, keeping the store (`--reset-clock`).
     func setClockToRealTime() throws
 }
@@ -56,15 +56,14 @@ public final class LazyEmbeddedEmulator: Sendable {
             if let result { return (result, false) }
             let made: Result<any EmbeddedEmulator, TransportError>
             do { made = .success(try opener.open(state)) } catch {
-                let reason = (error as NSError).domain == NSCocoaErrorDomain ? (error as NSError).localizedDescription : "\(error)"
-                made = .failure(TransportError(.unreachable, "cannot open the emulator state \(state.location): \(reason)"))
+                made = .failure(TransportError(.unreachable, Self.openFailure(state, error)))
             }
             result = made
             return (made, true)
         }
         let emulator = try value.get()
         if fresh {
-            let offset = emulator.clockOffsetSeconds
+            let offset = emulator.clockOffset
             opened.withLock { offsetAtOpen = offset }
             if noticing, let path = state.path, offset >= Self.noticeThreshold { notice(Self.aheadNotice(path: path, offset: offset)) }
         }
@@ -76,10 +75,17 @@ public final class LazyEmbeddedEmulator: Sendable {
     public func afterRunNotice() -> String? {
         guard let path = state.path, let emulator = ifOpened else { return nil }
         let before = opened.withLock { offsetAtOpen }
-        let now = emulator.clockOffsetSeconds
+        let now = emulator.clockOffset
         guard now >= Self.noticeThreshold, now - before >= Self.noticeThreshold else { return nil }
         return "note: this run moved the clock of \(path) \(Self.describe(now - before)) ahead; later runs on it see that time "
             + "(`--reset-clock` sets it back to now; `--ephemeral` keeps time travel to one run)"
+    }
+
+    /// "cannot open the emulator state PATH: why", for a state that would not open (the
+    /// system's words for a file error, which read better than the error's dump).
+    public static func openFailure(_ state: EmulatorState, _ error: any Error) -> String {
+        let reason = (error as NSError).domain == NSCocoaErrorDomain ? (error as NSError).localizedDescription : "\(error)"
+        return "cannot open the emulator state \(state.location): \(reason)"
     }
 
     /// The emulator if a request opened it.
