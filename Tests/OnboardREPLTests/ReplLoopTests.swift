@@ -69,6 +69,14 @@ struct ReplLoopTests {
                           "stdin:7: unexpected symbol near '='", "stdin:8: attempt to concatenate a nil value"], "\(streams.stderr)")
     }
 
+    @Test("an expression with a trailing comment still prints; an error in an expression's last part names its own line")
+    func trailingComments() throws {
+        let (status, streams) = try session("1 + 1 -- two\nx = 3 -- set\nx -- read\nt = {}\nt.a.b\n")
+        #expect(status == 1)
+        #expect(streams.stdout == "2\n3\n")
+        #expect(streams.stderr.hasPrefix("stdin:5: attempt to index a nil value (field 'a')"), "\(streams.stderr)")
+    }
+
     @Test("input that ends inside a statement is a syntax error at <eof>")
     func endsInside() throws {
         let (status, streams) = try session("function f()\n  return 1\n")
