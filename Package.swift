@@ -84,16 +84,22 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        // Runs and their journals (run store, leases): plain data over SQLite (GRDB). No Lua.
+        .target(name: "OnboardRuns", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         // The only place Lua meets the API: the `yousign` module, the flow host (every effect a
         // flow has goes through it), files.
-        .target(name: "OnboardRuntime", dependencies: ["LuaKit", "CProcess", "JSONCodec", "YousignAPI", "YousignWire"]),
+        .target(
+            name: "OnboardRuntime",
+            dependencies: ["LuaKit", "CProcess", "JSONCodec", "YousignAPI", "YousignWire", "OnboardRuns",
+                           .product(name: "Crypto", package: "swift-crypto")]
+        ),
         // `onboard repl`'s terminal side: line editing, history, commands, the read-eval-print
         // loop over a REPL engine (worker process or in process) from OnboardRuntime.
         .target(name: "OnboardREPL", dependencies: ["OnboardRuntime", "LuaKit", "CLineEditor"]),
         .executableTarget(
             name: "onboard",
             dependencies: [
-                "OnboardRuntime", "OnboardREPL", "LuaKit", "YousignEmulator", "YousignEmulatorServer", "YousignAPI", "YousignWire",
+                "OnboardRuntime", "OnboardREPL", "OnboardRuns", "LuaKit", "YousignEmulator", "YousignEmulatorServer", "YousignAPI", "YousignWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -123,8 +129,9 @@ let package = Package(
         ),
         .testTarget(
             name: "OnboardRuntimeTests",
-            dependencies: ["OnboardRuntime", "LuaKit", "YousignAPI", "YousignEmulator", "YousignWire", "JSONCodec"]
+            dependencies: ["OnboardRuntime", "OnboardRuns", "LuaKit", "YousignAPI", "YousignEmulator", "YousignWire", "JSONCodec"]
         ),
+        .testTarget(name: "OnboardRunsTests", dependencies: ["OnboardRuns"]),
         .testTarget(name: "OnboardREPLTests", dependencies: ["OnboardREPL", "OnboardRuntime", "LuaKit"]),
         .testTarget(name: "OnboardCLITests", dependencies: ["onboard"]),
     ],

@@ -98,7 +98,7 @@ end
 --- yousign.wait(fetch, predicate, { timeout = "10m", interval = "5s" })
 function M.wait(fetch, predicate, options)
   -- not a tail call: its errors name the script's line (level 3 from wait.lua)
-  local resource = wait.wait(fetch, predicate, options, host.now, host.sleep)
+  local resource = wait.wait(fetch, predicate, options, host.now, host.sleep, host.wait)
   return resource
 end
 

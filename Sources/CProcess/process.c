@@ -25,7 +25,8 @@ static int sigint_write_end = -1;
 static void on_sigint(int signo) {
     (void)signo;
     int saved = errno;
-    if (sigint_write_end >= 0) { ssize_t ignored = write(sigint_write_end, "!", 1); (void)ignored; }
+    char which = (char)signo; /* the reader tells SIGINT from SIGTERM by the byte */
+    if (sigint_write_end >= 0) { ssize_t ignored = write(sigint_write_end, &which, 1); (void)ignored; }
     errno = saved;
 }
 
@@ -50,4 +51,22 @@ int onb_sigint_pipe(void) {
     sigaddset(&set, SIGINT);
     pthread_sigmask(SIG_UNBLOCK, &set, NULL);
     return read_end;
+}
+
+/* SIGTERM through the same pipe (`onboard run`: a stopped deploy interrupts the run as Ctrl-C
+   does, so it can be resumed). Returns the pipe's read end, or -1. */
+int onb_sigterm_pipe(void) {
+    int fd = onb_sigint_pipe();
+    if (fd < 0) return -1;
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = on_sigint;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    if (sigaction(SIGTERM, &action, NULL) != 0) return -1;
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+    return fd;
 }

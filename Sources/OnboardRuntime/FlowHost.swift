@@ -50,22 +50,33 @@ public final class FlowHost: FlowEffects {
     /// Whether the backend is an emulator with a control surface.
     public var hasEmulator: Bool { control != nil }
 
+    /// The call with the files it names by path read (under the read grants) into its
+    /// multipart body.
+    public func resolve(_ flowCall: FlowCall) -> Result<FlowCall, FlowFailure> {
+        guard !flowCall.pendingFiles.isEmpty else { return .success(flowCall) }
+        guard case .multipart(let fields, var parts) = flowCall.call.body else {
+            return .failure(.message("files given to an operation that takes no multipart body"))
+        }
+        for file in flowCall.pendingFiles {
+            do {
+                parts.append(FilePart(field: file.field, filename: file.filename, contentType: file.contentType,
+                                      content: try files.read(file.path)))
+            } catch {
+                return .failure(.message("\(file.field): \(error.description)"))
+            }
+        }
+        parts.sort { $0.field < $1.field }
+        var resolved = flowCall
+        resolved.call.body = .multipart(fields: fields, files: parts)
+        resolved.pendingFiles = []
+        return .success(resolved)
+    }
+
     public func perform(_ flowCall: FlowCall) -> Result<FlowResult, FlowFailure> {
-        var call = flowCall.call
-        if !flowCall.pendingFiles.isEmpty {
-            guard case .multipart(let fields, var parts) = call.body else {
-                return .failure(.message("files given to an operation that takes no multipart body"))
-            }
-            for file in flowCall.pendingFiles {
-                do {
-                    parts.append(FilePart(field: file.field, filename: file.filename, contentType: file.contentType,
-                                          content: try files.read(file.path)))
-                } catch {
-                    return .failure(.message("\(file.field): \(error.description)"))
-                }
-            }
-            parts.sort { $0.field < $1.field }
-            call.body = .multipart(fields: fields, files: parts)
+        let call: APICall
+        switch resolve(flowCall) {
+        case .success(let resolved): call = resolved.call
+        case .failure(let failure): return .failure(failure)
         }
         interrupted.withLock { $0 = nil }
         let sent = blocking(cancellable: true) { [self, call] () async -> Result<APIResult, YousignError> in

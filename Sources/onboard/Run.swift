@@ -18,8 +18,13 @@ struct Run: ParsableCommand {
             `onboard serve`; --base-url URL (or $YOUSIGN_BASE_URL) calls Yousign with the key in \
             $YOUSIGN_API_KEY; --profile NAME takes both from onboard.toml.
 
+            Every run is journaled in the run store (.onboard/runs.sqlite, --runs FILE or \
+            $ONBOARD_RUNS; in memory with --ephemeral): a run that fails, is interrupted or is \
+            killed can be resumed with `onboard runs resume ID`, which replays the journal \
+            without calling the API again and goes on from where it stopped (docs/durability.md).
+
             Exit codes: 0 success, 1 script error, 2 usage error, 3 a sandbox limit fired.
-            Ctrl-C ends the run with 130, naming the API call it stopped.
+            Ctrl-C ends the run with 130 (SIGTERM with 143), naming the API call it stopped.
             """
     )
 
@@ -62,53 +67,14 @@ struct Run: ParsableCommand {
         try backend.validateChoice()
     }
 
+    @OptionGroup(title: "Runs") var store: RunStoreOptions
+
     func run() throws {
-        let limits = try limitOptions.limits()
-        let prepared = try backend.prepareOrExit(permissions: permissions)
-        let host = prepared.host
-        defer { backend.finish(prepared) }
-        let script: ScriptSource?
-        do {
-            switch file {
-            case nil: script = nil
-            case "-": script = .standardInput()
-            case let path?: script = try .file(path)
-            }
-        } catch {
-            Diagnostics.error(error.description)
-            throw ExitCode(ExitStatus.usage)
-        }
+        // what came before the script: kept with the run, to resume it the same way
         let argv = CommandLine.arguments
-        let before = Array(argv.prefix(max(0, argv.count - arguments.count - (file == nil ? 0 : 1))).dropFirst())
-        let run = ScriptRun(
-            preludes: execute.map(ScriptSource.commandLine), script: script, arguments: arguments,
-            interpreterArguments: ["onboard"] + before, scriptName: file, limits: limits, host: host)
-        let interrupt = RunInterrupt.install(host: host, scriptName: file ?? "(command line)", inProcess: noWorker) {
-            Diagnostics.error($0)
-            Foundation.exit(RunInterrupt.exitStatus)
-        }
-        let status: Int32
-        if noWorker {
-            status = try LuaThread.run { Self.report(Result { try run.execute() }.map { _ in () }, limits: limits) }
-        } else {
-            let outcome = WorkerSupervisor().execute(run, effects: host, output: TerminalOutput.write)
-            if let message = interrupt.message() {
-                Diagnostics.error(message)
-                throw ExitCode(RunInterrupt.exitStatus)
-            }
-            switch outcome {
-            case .finished(nil): status = ExitStatus.success
-            case .finished(let error?): status = Self.report(.failure(error), limits: limits)
-            case .killedAtDeadline(let request):
-                let why = request.map { "the time limit passed during \($0), and the run was stopped" }
-                    ?? "the script was stuck in a call that cannot be interrupted, and its worker process was killed"
-                Diagnostics.error("\(file ?? "(command line)"): time limit exceeded (--time-limit \(limits.display(.time))): \(why)")
-                status = ExitStatus.limit
-            case .crashed(let why):
-                Diagnostics.error("\(file ?? "(command line)"): the script crashed the Lua VM in its worker process; nothing else was affected (\(why))")
-                status = ExitStatus.scriptError
-            }
-        }
+        let before = Array(argv.prefix(max(0, argv.count - arguments.count - (file == nil ? 0 : 1))).dropFirst(2))
+        let runStore = try store.openOrExit(ephemeral: backend.ephemeral)
+        let status = try RunSession(command: self, options: before, store: runStore, storeOptions: store).execute()
         if status != ExitStatus.success { throw ExitCode(status) }
     }
 }

@@ -30,7 +30,7 @@ local function describe(resource)
   return tostring(resource)
 end
 
-function M.wait(fetch, predicate, options, now, sleep)
+function M.wait(fetch, predicate, options, now, sleep, mark)
   if type(fetch) ~= "function" then error("bad argument #1 to 'yousign.wait' (function expected, got " .. type(fetch) .. ")", 3) end
   if type(predicate) ~= "function" then error("bad argument #2 to 'yousign.wait' (function expected, got " .. type(predicate) .. ")", 3) end
   options = options or {}
@@ -43,14 +43,26 @@ function M.wait(fetch, predicate, options, now, sleep)
       error("yousign.wait: " .. what .. " must be between 0 and 366 days (got " .. tostring(options[what] or value) .. ")", 3)
     end
   end
-  local started = now()
+  -- the marks let a run journal keep only the start and the last round (docs/durability.md);
+  -- a resumed wait gets its first start back, so its timeout counts from there
+  mark = mark or function(event) if event == "begin" then return now() end end
+  local started = mark("begin", timeout)
   local rounds = 0
   while true do
-    local resource = fetch()
+    mark("round")
+    local ok, resource = pcall(fetch)
+    if not ok then mark("end"); error(resource, 0) end
     rounds = rounds + 1
-    if predicate(resource) then return resource end
+    local satisfied
+    ok, satisfied = pcall(predicate, resource)
+    if not ok then mark("end"); error(satisfied, 0) end
+    if satisfied then
+      mark("end")
+      return resource
+    end
     local elapsed = now() - started
     if elapsed >= timeout then
+      mark("end")
       error(string.format("yousign.wait: timed out after %s (%d checks); last seen: %s",
         options.timeout or "10m", rounds, describe(resource)), 3)
     end

@@ -11,6 +11,8 @@ int onb_leave_network(void);
    read end (the same one on later calls), or -1. A thread reading it turns Ctrl-C into a cancel
    without doing anything unsafe in the handler (`onboard repl`). */
 int onb_sigint_pipe(void);
+/* SIGTERM into the same pipe (its byte is SIGTERM's number, SIGINT's is SIGINT's). */
+int onb_sigterm_pipe(void);
 
 /* The kernel layers of the worker's lock-down (docs/sandbox.md). */
 #define ONB_LAYER_LANDLOCK 1

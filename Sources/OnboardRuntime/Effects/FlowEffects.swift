@@ -21,6 +21,24 @@ public protocol FlowEffects: AnyObject, Sendable {
     func randomSeed() -> Int64
     /// `env.get(name)`: the value if granted (nil when unset).
     func env(_ name: String) -> Result<String?, FlowFailure>
+    /// `yousign.wait`'s start (answering its start time: the first start's, for a resumed
+    /// wait), each of its rounds, and its end: a run journal keeps only what replay needs.
+    func wait(_ event: WaitEvent) -> Double
+}
+
+/// The marks `yousign.wait` makes, so its polls need not each be journaled.
+public enum WaitEvent: Sendable, Equatable {
+    case begin(timeout: Double)
+    case round
+    case end
+}
+
+extension FlowEffects {
+    /// Without a journal a wait starts now and its marks do nothing.
+    public func wait(_ event: WaitEvent) -> Double {
+        if case .begin = event { return now() }
+        return 0
+    }
 }
 
 /// An API call as a flow makes it.

@@ -101,6 +101,15 @@ final class RemoteEffects: FlowEffects, @unchecked Sendable {
 
     func randomSeed() -> Int64 { ask(.message(.seed)).0["value"]?.intValue ?? 0 }
 
+    func wait(_ event: WaitEvent) -> Double {
+        let fields: [String: JSONValue] = switch event {
+        case .begin(let timeout): ["event": "begin", "timeout": .double(timeout)]
+        case .round: ["event": "round"]
+        case .end: ["event": "end"]
+        }
+        return ask(.message(.wait, fields)).0["value"]?.doubleValue ?? 0
+    }
+
     /// The source of a module, found by the parent (`RemoteModules`).
     func module(_ name: String) -> (JSONValue, [UInt8]) { ask(.message(.module, ["name": .string(name)])) }
 

@@ -32,6 +32,8 @@ enum WorkerOp: String, CaseIterable, Sendable {
     case sleep
     case seed
     case env
+    /// A mark of `yousign.wait` (`event`: begin, round, end).
+    case wait
     /// The source of a module `require` asks for (the worker reads no file itself).
     case module
 

@@ -204,7 +204,7 @@ public struct WorkerSupervisor: Sendable {
         switch op {
         case .perform: "an API call"
         case .control: "a call to the emulator's control surface"
-        case .sleep: "a wait"
+        case .sleep, .wait: "a wait"
         default: "a request to the host"
         }
     }
@@ -221,6 +221,13 @@ public struct WorkerSupervisor: Sendable {
             effects.sleep(seconds: max(0, header["seconds"]?.doubleValue ?? 0))
             return ([:], [])
         case .seed: return (["value": .integer(effects.randomSeed())], [])
+        case .wait:
+            let event: WaitEvent = switch header["event"]?.stringValue {
+            case "begin": .begin(timeout: header["timeout"]?.doubleValue ?? 0)
+            case "round": .round
+            default: .end
+            }
+            return (["value": .double(effects.wait(event))], [])
         case .env:
             switch effects.env(header["name"]?.stringValue ?? "") {
             case .success(let value): return (["ok": true, "value": value.map { .string($0) } ?? .null], [])

@@ -52,6 +52,18 @@ public enum YousignModule {
                 host.sleep(seconds: seconds)
                 return 0
             }),
+            // host.wait("begin", timeout) -> start time; host.wait("round"); host.wait("end")
+            "wait": .hostFunction(.pushing { args in
+                let event: WaitEvent
+                switch try args.string(0) {
+                case "begin": event = .begin(timeout: try args.number(1))
+                case "round": event = .round
+                case "end": event = .end
+                default: throw args.bad(0, "wait event (begin, round or end)")
+                }
+                args.push(number: host.wait(event))
+                return 1
+            }),
             "backend": .string(LuaString(host.backendSummary)),
         ]
         if host.hasEmulator {
