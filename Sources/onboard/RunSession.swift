@@ -104,7 +104,8 @@ struct RunSession {
             Diagnostics.error("the run's end could not be written to the run store: \(error.description)")
         }
         switch ended.status {
-        case .failed where effects.stop == nil: Diagnostics.error("run \(record.id) failed" + (resumeLine.isEmpty ? "" : resumeLine + " (after fixing the flow)"))
+        case .failed where effects.stop == nil && !resumeLine.isEmpty:
+            Diagnostics.error("run \(record.id) failed; fix the flow, then resume it with: onboard runs resume \(record.id)\(storeOptions.suggestion(store))")
         case .interrupted: Diagnostics.error("run \(record.id) interrupted" + resumeLine)
         case .failed, .done, .cancelled, .running, .waiting: break
         }

@@ -6,6 +6,18 @@ struct CommandResult: Equatable, CustomStringConvertible {
     var stdout: String
     var stderr: String
     var description: String { "exit \(status)\n--- stdout\n\(stdout)--- stderr\n\(stderr)" }
+
+    /// The last line of a failed or interrupted run, which names its run id.
+    static var resumeLine: Regex<(Substring, Substring)> { #/onboard: run run_[0-9A-Z]{26} (failed; fix the flow, then|interrupted;) resume it with: onboard runs resume run_[0-9A-Z]{26}[^\n]*\n$/# }
+
+    /// The result without that line (the run id differs from run to run), and whether it had it.
+    var withoutResumeLine: CommandResult {
+        var copy = self
+        if let match = stderr.firstMatch(of: Self.resumeLine) { copy.stderr.removeSubrange(match.range) }
+        return copy
+    }
+
+    var hasResumeLine: Bool { stderr.firstMatch(of: Self.resumeLine) != nil }
 }
 
 enum CLI {
@@ -63,17 +75,26 @@ enum CLI {
         }
     }
 
+    /// Where the runs of this test process are journaled.
+    static let testRunStore = FileManager.default.temporaryDirectory.appendingPathComponent("onboard-test-runs-\(getpid()).sqlite").path
+
     static let gate = DispatchSemaphore(value: max(2, ProcessInfo.processInfo.activeProcessorCount))
 
     static func run(_ executable: URL, _ arguments: [String], stdin: String? = nil, in directory: URL = root,
                     environment: [String: String] = [:]) throws -> CommandResult {
         let process = Process()
-        if !environment.isEmpty {
-            // the test's own environment, without backend settings of the machine, plus these
-            var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("YOUSIGN_") && $0.key != "ONBOARD_PROFILE" }
-            env.merge(environment) { _, new in new }
-            process.environment = env
+        // the test's own environment, without backend settings of the machine, plus these; runs
+        // go to this test process's own store unless a test names one (the repository's
+        // .onboard/ is not the tests' to fill)
+        var env = ProcessInfo.processInfo.environment.filter {
+            !$0.key.hasPrefix("YOUSIGN_") && $0.key != "ONBOARD_PROFILE" && $0.key != "ONBOARD_RUNS"
         }
+        env["ONBOARD_RUNS"] = testRunStore
+        if environment.isEmpty {
+            env = ProcessInfo.processInfo.environment.merging(["ONBOARD_RUNS": testRunStore]) { _, new in new }
+        }
+        env.merge(environment) { _, new in new }
+        process.environment = env
         process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = directory

@@ -22,6 +22,7 @@ struct ExampleFlowTests {
             .replacing(/\d{2}:\d{2} UTC/, with: "<hh:mm> UTC")
             .replacing(/\?s=[0-9a-f]+/, with: "?s=<token>")
             .replacing(/\b1[6-9]\d{8}\b/, with: "<unix>")
+            .replacing(/onboard-run_[0-9A-Z]{26}-\d+/, with: "onboard-<run>-<step>")
     }
 
     @Test("each example ends as documented, and reads the same on both backends")

@@ -33,7 +33,7 @@ struct NetworkErrorCommandTests {
         // a request timeout far off: on a loaded machine the test may take a while to send SIGINT
         run.arguments = ["run", "--base-url", "http://127.0.0.1:\(server.port)/v3", "--request-timeout", "5m", "-e",
                          "yousign.workflow_sessions.create{ name = 'Kelly', workflow_template_id = 't' }"]
-        run.environment = ["YOUSIGN_API_KEY": Self.secret, "PATH": "/usr/bin:/bin"]
+        run.environment = ["YOUSIGN_API_KEY": Self.secret, "PATH": "/usr/bin:/bin", "ONBOARD_RUNS": CLI.testRunStore]
         let err = Pipe()
         run.standardError = err
         run.standardOutput = FileHandle.nullDevice
@@ -51,7 +51,9 @@ struct NetworkErrorCommandTests {
         #expect(Date().timeIntervalSince(interrupted) < 1.5)
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(run.terminationStatus == 130)
-        #expect(stderr == "onboard: (command line): POST /v3/workflow_sessions: interrupted: stopped before the response came; the POST may have reached Yousign; check before retrying\n")
+        let result = CommandResult(status: run.terminationStatus, stdout: "", stderr: stderr)
+        #expect(result.hasResumeLine, "\(result)")
+        #expect(result.withoutResumeLine.stderr == "onboard: (command line): POST /v3/workflow_sessions: interrupted: stopped before the response came; the POST may have reached Yousign; check before retrying\n")
         #expect(!stderr.contains(Self.secret))
         for pid in workers { #expect(kill(pid, 0) == -1 && errno == ESRCH, "worker \(pid) is gone") }
     }

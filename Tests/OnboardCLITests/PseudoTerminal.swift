@@ -21,6 +21,7 @@ final class PseudoTerminal: @unchecked Sendable {
         env["TERM"] = "xterm"
         env["HOME"] = directory.path  // no ~/.editrc of the machine
         env.removeValue(forKey: "NO_COLOR")
+        env["ONBOARD_RUNS"] = CLI.testRunStore
         env.merge(environment) { _, new in new }
         process.environment = env
         process.standardInput = input

@@ -47,7 +47,8 @@ struct RunCommandTests {
     func runtimeError() async throws {
         let folder = try TempFolder(text: ["flow.lua": "print('before')\nlocal function check(x)\n  error('template ' .. x .. ' missing')\nend\ncheck('onboarding')\n"])
         let result = try await CLI.onboardAsync(["run", "flow.lua"], in: folder.url)
-        #expect(result == CommandResult(status: 1, stdout: "before\n", stderr: """
+        #expect(result.hasResumeLine, "\(result)")
+        #expect(result.withoutResumeLine == CommandResult(status: 1, stdout: "before\n", stderr: """
             onboard: flow.lua:3: template onboarding missing
             stack traceback:
             \t[C]: in global 'error'
@@ -61,14 +62,16 @@ struct RunCommandTests {
     func syntaxError() async throws {
         let folder = try TempFolder(text: ["bad.lua": "local ok = true\nif ok then\n"])
         let result = try await CLI.onboardAsync(["run", "bad.lua"], in: folder.url)
-        #expect(result == CommandResult(status: 1, stdout: "", stderr: "onboard: bad.lua:3: 'end' expected (to close 'if' at line 2) near <eof>\n"))
+        #expect(result.hasResumeLine, "\(result)")
+        #expect(result.withoutResumeLine == CommandResult(status: 1, stdout: "", stderr: "onboard: bad.lua:3: 'end' expected (to close 'if' at line 2) near <eof>\n"))
     }
 
     @Test("a precompiled chunk is refused, exit 1")
     func binaryChunk() async throws {
         let folder = try TempFolder(["flow.luac": [0x1B, 0x4C, 0x75, 0x61, 0x54, 0x00, 0x19, 0x93]])
         let result = try await CLI.onboardAsync(["run", "flow.luac"], in: folder.url)
-        #expect(result == CommandResult(status: 1, stdout: "",
+        #expect(result.hasResumeLine, "\(result)")
+        #expect(result.withoutResumeLine == CommandResult(status: 1, stdout: "",
             stderr: "onboard: flow.luac: precompiled (binary) chunks are not accepted; run the .lua source instead\n"))
     }
 
@@ -124,6 +127,7 @@ struct RunCommandTests {
     @Test("output printed before an error comes out before the error message")
     func ordering() async throws {
         let result = try await CLI.onboardAsync(["run", "-e", "for i = 1, 3 do print(i) end error('stop', 0)"])
-        #expect(result == CommandResult(status: 1, stdout: "1\n2\n3\n", stderr: "onboard: stop\nstack traceback:\n\t[C]: in global 'error'\n\t(command line):1: in main chunk\n"))
+        #expect(result.hasResumeLine, "\(result)")
+        #expect(result.withoutResumeLine == CommandResult(status: 1, stdout: "1\n2\n3\n", stderr: "onboard: stop\nstack traceback:\n\t[C]: in global 'error'\n\t(command line):1: in main chunk\n"))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import JSONCodec
 import OnboardRuns
 import YousignAPI
@@ -25,7 +26,9 @@ public final class JournaledEffects: FlowEffects, @unchecked Sendable {
     private let replay: [JournalEntry]
     private var cursor = 0
     private var lastStep: Int
-    private var stopped: JournalStop?
+    /// Read without `lock`: the run's end asks it while a call may still hold `lock`.
+    private let stopSlot = Mutex<JournalStop?>(nil)
+    private var stopped: JournalStop? { stopSlot.withLock { $0 } }
     private var spans: [Span] = []
     /// Called once when the replay is over and the run goes on live.
     public var onLive: (@Sendable (_ replayed: Int) -> Void)?
@@ -57,7 +60,7 @@ public final class JournaledEffects: FlowEffects, @unchecked Sendable {
     public var hasEmulator: Bool { host.hasEmulator }
 
     /// Why the run stopped itself, if it did.
-    public var stop: JournalStop? { lock.withLock { stopped } }
+    public var stop: JournalStop? { stopped }
     /// Whether the journal still has entries to answer from.
     public var isReplaying: Bool { lock.withLock { cursor < replay.count } }
     /// The journal's length now.
@@ -409,11 +412,13 @@ public final class JournaledEffects: FlowEffects, @unchecked Sendable {
     /// Stops the run (the first reason is kept) and returns the failure every effect now gets.
     @discardableResult
     private func halt(_ stop: JournalStop) -> FlowFailure {
-        if stopped == nil {
-            stopped = stop
-            onStop(stop)
+        let first = stopSlot.withLock { slot -> Bool in
+            guard slot == nil else { return false }
+            slot = stop
+            return true
         }
-        return .message(stopped!.description)
+        if first { onStop(stop) }
+        return .message(stopped?.description ?? stop.description)
     }
 
     @discardableResult

@@ -37,7 +37,7 @@ struct Reconciler {
     /// The request as sent: `POST /signature_requests` carries a run-derived `external_id`
     /// when the flow set none (`onboard-<run>-<step>`), so it can be found again.
     static func tag(_ call: APICall, runID: String, step: Int) -> APICall {
-        guard call.method == "POST", call.path == "/signature_requests", case .json(let bytes) = call.body,
+        guard call.method == "POST", call.path == "/v3/signature_requests" || call.path == "/signature_requests", case .json(let bytes) = call.body,
               case .object(var body)? = try? JSONValue(parsing: bytes), body["external_id"] == nil || body["external_id"] == .null else {
             return call
         }
