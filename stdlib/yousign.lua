@@ -123,6 +123,7 @@ if control then
     reset = act("reset"),
     reset_clock = act("reset_clock"),
     deliveries = act("deliveries"),
+    clear_faults = act("clear_faults"),
   }
   --- emulator.complete(verification_type, id, status [, status_codes])
   function E.complete(verification_type, id, status, codes)
@@ -135,6 +136,19 @@ if control then
     local ok, result = control("clock")
     if not ok then raise(result, 2) end
     return result.unix
+  end
+  --- emulator.faults{ path = "/signature_requests/*/documents", status = 503 [, method, count, retry_after] }
+  --- or { path = ..., drop = true }: adds a fault rule; emulator.faults() adds none. Returns the
+  --- active rules, each { id, method, path, status or drop, retry_after, remaining }.
+  function E.faults(rule)
+    local ok, result
+    if rule == nil then
+      ok, result = control("list_faults")
+    else
+      ok, result = control("faults", rule)
+    end
+    if not ok then raise(result, 2) end
+    return result.faults
   end
 end
 

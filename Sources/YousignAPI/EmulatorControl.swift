@@ -2,7 +2,7 @@ import JSONCodec
 import YousignWire
 
 /// The control surface of an emulator (`/_emulator/...`, docs/emulator.md): acting as signers
-/// and approvers, finishing verifications, moving the clock. The same calls work on the
+/// and approvers, finishing verifications, moving the clock, failing requests on purpose. The same calls work on the
 /// embedded emulator and on `onboard serve`, since both answer the same routes.
 public struct EmulatorControl: Sendable {
     let client: YousignClient
@@ -68,6 +68,14 @@ public struct EmulatorControl: Sendable {
     public func resetClock() async throws(YousignError) -> APIResult { try await send("POST", "/clock/reset") }
 
     public func deliveries() async throws(YousignError) -> APIResult { try await send("GET", "/webhook_deliveries") }
+
+    /// Adds a fault rule (`{method, path, status | drop, count, retry_after}`, checked by the
+    /// emulator) and answers `{faults: [...]}`, the rules still active.
+    public func addFault(_ rule: JSONValue) async throws(YousignError) -> APIResult { try await send("POST", "/faults", body: rule) }
+
+    public func faults() async throws(YousignError) -> APIResult { try await send("GET", "/faults") }
+
+    public func clearFaults() async throws(YousignError) -> APIResult { try await send("DELETE", "/faults") }
 
     private func segment(_ value: String) throws(YousignError) -> String {
         guard APICall.isPathSegment(value) else {

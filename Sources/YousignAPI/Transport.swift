@@ -58,7 +58,13 @@ public struct InProcessTransport: Transport {
         self.name = name
     }
 
+    /// A response marked `dropConnection` (an emulator `drop` fault) fails as a connection
+    /// closed after the request was sent does over HTTP: `.failed`, the outcome unknown.
     public func send(_ request: WireRequest, timeout: Duration) async throws(TransportError) -> WireResponse {
-        try await handler(request)
+        let response = try await handler(request)
+        if response.dropConnection {
+            throw TransportError(.failed, "the \(name) closed the connection before the response came (a drop fault)")
+        }
+        return response
     }
 }

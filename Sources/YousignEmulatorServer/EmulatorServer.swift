@@ -31,26 +31,30 @@ public struct EmulatorServer: Sendable {
     public var maxBodySize: Int
     /// How often due timers and webhook deliveries run without a request.
     public var tickInterval: Duration
+    /// A delay for every request, drawn from this range (one value for a fixed latency): half
+    /// before the emulator acts, half before the response is written. nil: none.
+    public var latency: ClosedRange<Duration>?
     /// Where the one line per request goes: `standardErrorLog()` for `onboard serve`; the
     /// default, `silentLog`, logs nothing.
     public var requestLog: Logger
 
     public init(emulator: YousignEmulator, host: String = "127.0.0.1", port: Int = 8080,
                 maxBodySize: Int = 60 * 1024 * 1024, tickInterval: Duration = .seconds(1),
-                requestLog: Logger = EmulatorServer.silentLog) {
+                latency: ClosedRange<Duration>? = nil, requestLog: Logger = EmulatorServer.silentLog) {
         self.init(handle: { await emulator.handle($0) }, tick: { await emulator.tick() }, host: host, port: port,
-                  maxBodySize: maxBodySize, tickInterval: tickInterval, requestLog: requestLog)
+                  maxBodySize: maxBodySize, tickInterval: tickInterval, latency: latency, requestLog: requestLog)
     }
 
     init(handle: @escaping Handler, tick: @escaping @Sendable () async -> Void = {}, host: String = "127.0.0.1",
          port: Int = 0, maxBodySize: Int = 60 * 1024 * 1024, tickInterval: Duration = .seconds(1),
-         requestLog: Logger = EmulatorServer.silentLog) {
+         latency: ClosedRange<Duration>? = nil, requestLog: Logger = EmulatorServer.silentLog) {
         self.handle = handle
         self.tick = tick
         self.host = host
         self.port = port
         self.maxBodySize = maxBodySize
         self.tickInterval = tickInterval
+        self.latency = latency
         self.requestLog = requestLog
     }
 
@@ -115,7 +119,7 @@ public struct EmulatorServer: Sendable {
     private func serviceGroup(signals: [UnixSignal], onListening: @escaping @Sendable (Int) async -> Void) -> ServiceGroup {
         let fallbackPort = port
         let app = Application(
-            responder: EmulatorResponder(handle: handle, maxBodySize: maxBodySize, requestLog: requestLog),
+            responder: EmulatorResponder(handle: handle, maxBodySize: maxBodySize, latency: latency, requestLog: requestLog),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil),
             services: [TickService(tick: tick, interval: tickInterval)],
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? fallbackPort) },

@@ -43,7 +43,9 @@ enum WireConversion {
         case 415: .unsupportedMediaType
         case 429: .tooManyRequests
         case 500: .internalServerError
+        case 502: .badGateway
         case 503: .serviceUnavailable
+        case 504: .gatewayTimeout
         default: HTTPResponse.Status(code: code)
         }
     }

@@ -40,6 +40,10 @@ public struct WireResponse: Sendable, Equatable {
     public var status: Int
     public var headers: WireHeaders
     public var body: [UInt8]
+    /// The response is lost on its way back: the server acted on the request, then the
+    /// connection closed before any byte of the answer (an emulator `drop` fault). The
+    /// in-process transport fails as a dropped connection does; `onboard serve` closes it.
+    public var dropConnection = false
 
     public init(status: Int, headers: WireHeaders = [:], body: [UInt8] = []) {
         self.status = status

@@ -14,6 +14,10 @@ struct Serve: ParsableCommand {
             --state (a SQLite file) unless --ephemeral. SIGINT or SIGTERM stops it after the \
             requests in flight; every answered request is already saved.
 
+            To test how flows cope with a network: --latency delays every request, and POST \
+            /_emulator/faults makes the next matching requests fail with a 429 or 5xx, or \
+            lose their response after the emulator acted (docs/emulator.md).
+
             Exit codes: 0 stopped by a signal, 1 could not start, 2 usage error.
             """
     )
@@ -46,12 +50,23 @@ struct Serve: ParsableCommand {
           help: "Set the state's clock back to real time before serving (objects and timers stay as they are).")
     var resetClock = false
 
+    @Option(help: ArgumentHelp("Delay each request like a network: 20ms, or 10ms..50ms drawn per request (half before the emulator acts, half after).",
+                               valueName: "duration"))
+    var latency: String?
+
+    /// `--latency`, parsed.
+    func latencyRange() throws -> ClosedRange<Duration>? {
+        guard let latency else { return nil }
+        do { return try LatencyFlag.parse(latency) } catch { throw ValidationError(error.description) }
+    }
+
     func validate() throws {
         if let conflict = EmulatorState.conflict(state: state, ephemeral: ephemeral) { throw ValidationError(conflict) }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         if apiKey.contains(where: { $0.isEmpty || $0.contains(where: \.isWhitespace) }) {
             throw ValidationError("--api-key must be a non-empty key without spaces")
         }
+        _ = try latencyRange()
     }
 
     func run() throws {
@@ -85,7 +100,8 @@ struct Serve: ParsableCommand {
             Diagnostics.warning(LazyEmbeddedEmulator.aheadNotice(path: location.location, offset: emulator.clockOffset)
                 .replacingOccurrences(of: "`--reset-clock` sets", with: "`onboard serve --reset-clock` or POST /_emulator/clock/reset sets"))
         }
-        let server = EmulatorServer(emulator: emulator, host: host, port: port, requestLog: EmulatorServer.standardErrorLog())
+        let server = EmulatorServer(emulator: emulator, host: host, port: port, latency: try latencyRange(),
+                                    requestLog: EmulatorServer.standardErrorLog())
         let host = self.host
         let extraKeys = apiKey.count
         do {

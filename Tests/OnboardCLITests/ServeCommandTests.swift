@@ -129,6 +129,37 @@ struct ServeCommandTests {
         #expect(server.stop(SIGTERM).status == 0)
     }
 
+    @Test("a bad --latency is a usage error naming the flag and the forms it takes",
+          arguments: [["--latency", "fast"], ["--latency", "50ms..10ms"], ["--latency=-20ms"]])
+    func badLatency(flag: [String]) async throws {
+        let r = try await CLI.onboardAsync(["serve", "--ephemeral", "--port", "0"] + flag)
+        #expect(r.status == 2)
+        #expect(r.stdout == "")
+        #expect(r.stderr.hasPrefix("onboard: --latency: "), "\(r.stderr)")
+        #expect(r.stderr.contains("10ms..50ms"), "\(r.stderr)")
+    }
+
+    @Test("--latency delays each request; a drop fault closes the connection after the session was created")
+    func latencyAndDrop() async throws {
+        let folder = try TempFolder()
+        let server = try ServeProcess(["serve", "--ephemeral", "--port", "0", "--latency", "300ms"], in: folder.url)
+        let start = Date()
+        #expect(try await HTTP.send(port: server.port, "GET", "/v3/workflow_templates").status == 200)
+        #expect(Date().timeIntervalSince(start) >= 0.3)
+        let rule = try await HTTP.send(port: server.port, "POST", "/_emulator/faults",
+                                       json: #"{"drop": true, "method": "POST", "path": "/workflow_sessions"}"#)
+        #expect(rule.status == 201, "\(rule.body)")
+        await #expect(throws: (any Error).self) {
+            try await HTTP.send(port: server.port, "POST", "/v3/workflow_sessions",
+                                json: #"{"workflow_template_id":"\#(Self.template)","name":"Kelly Smith"}"#)
+        }
+        let list = try await HTTP.send(port: server.port, "GET", "/v3/workflow_sessions")
+        #expect(list.body.contains("\"name\":\"Kelly Smith\""), "\(list.body)")
+        let result = server.stop(SIGTERM)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("POST /v3/workflow_sessions 201 dropped "), "\(result.stderr)")
+    }
+
     @Test("a port in use: exit 1 with the reason")
     func portInUse() async throws {
         let folder = try TempFolder()

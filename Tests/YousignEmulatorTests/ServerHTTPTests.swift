@@ -286,12 +286,18 @@ enum RawHTTP {
     /// On its own thread: blocking socket calls on the cooperative pool (two threads on this
     /// machine) would starve the server they are waiting for.
     static func exchange(port: Int, _ text: String) async throws -> String {
+        try await exchangeToEnd(port: port, text).reply
+    }
+
+    /// The reply and whether the server closed the connection (rather than leaving it open
+    /// past the 10 s receive timeout).
+    static func exchangeToEnd(port: Int, _ text: String) async throws -> (reply: String, closedByServer: Bool) {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread { continuation.resume(with: Result { try blockingExchange(port: port, text) }) }
         }
     }
 
-    static func blockingExchange(port: Int, _ text: String) throws -> String {
+    static func blockingExchange(port: Int, _ text: String) throws -> (reply: String, closedByServer: Bool) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EIO) }
         defer { close(fd) }
@@ -309,11 +315,13 @@ enum RawHTTP {
         guard send(fd, bytes, bytes.count, 0) == bytes.count else { throw POSIXError(.EIO) }
         var reply: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
+        var closed = true
         while true {
             let n = recv(fd, &buffer, buffer.count, 0)
+            if n < 0 { closed = errno == ECONNRESET }
             if n <= 0 { break }
             reply += buffer[0..<n]
         }
-        return String(decoding: reply, as: UTF8.self)
+        return (String(decoding: reply, as: UTF8.self), closed)
     }
 }

@@ -1,3 +1,4 @@
+import JSONCodec
 import YousignAPI
 
 /// Everything a flow does outside its Lua state, as one interface: the in-process `FlowHost`
@@ -101,6 +102,10 @@ public enum ControlAction: Sendable, Equatable {
     case resetClock
     case deliveries
     case clock
+    /// Adds a fault rule, a JSON object the emulator checks (`emulator.faults{...}`).
+    case faults(JSONValue)
+    case listFaults
+    case clearFaults
 
     /// Runs it on a control client.
     func run(on c: EmulatorControl) async throws(YousignError) -> APIResult {
@@ -116,6 +121,9 @@ public enum ControlAction: Sendable, Equatable {
         case .resetClock: try await c.resetClock()
         case .deliveries: try await c.deliveries()
         case .clock: try await c.send("GET", "/clock")
+        case .faults(let rule): try await c.addFault(rule)
+        case .listFaults: try await c.faults()
+        case .clearFaults: try await c.clearFaults()
         }
     }
 }

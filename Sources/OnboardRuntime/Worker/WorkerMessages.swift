@@ -129,6 +129,9 @@ enum WorkerMessages {
         case .resetClock: ("reset_clock", [])
         case .deliveries: ("deliveries", [])
         case .clock: ("clock", [])
+        case .faults(let rule): ("faults", [rule])
+        case .listFaults: ("list_faults", [])
+        case .clearFaults: ("clear_faults", [])
         }
         return .message(.control, ["action": .string(name), "args": .array(args)])
     }
@@ -155,6 +158,11 @@ enum WorkerMessages {
         case "reset_clock": return .resetClock
         case "deliveries": return .deliveries
         case "clock": return .clock
+        case "faults":
+            guard let rule = a.first else { throw bad("fault rule") }
+            return .faults(rule)
+        case "list_faults": return .listFaults
+        case "clear_faults": return .clearFaults
         default: throw bad("control action")
         }
     }

@@ -34,6 +34,15 @@ extension YousignModule {
         case "reset_clock": action = .resetClock
         case "deliveries": action = .deliveries
         case "clock": action = .clock
+        case "faults":
+            guard case .table(let rule) = try args.value(1) else {
+                return fail(args, "emulator.faults: a table (the fault rule) expected, got \(args.type(1))")
+            }
+            do { action = .faults(try CallBuilder.json(.table(rule), "emulator.faults", at: "rule")) } catch let error as CallBuilder.Failure {
+                return fail(args, error.message)
+            }
+        case "list_faults": action = .listFaults
+        case "clear_faults": action = .clearFaults
         default: throw args.bad(0, "emulator action")
         }
         return push(host.control(action), args, name: "emulator." + name)

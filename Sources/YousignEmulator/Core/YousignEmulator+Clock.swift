@@ -25,13 +25,14 @@ extension YousignEmulator {
         try await setClockOffset { _ in 0 }
     }
 
-    /// Empties the store and loads the fixtures again; the clock and the rate limits start over
-    /// (`POST /_emulator/reset`).
+    /// Empties the store and loads the fixtures again; the clock, the rate limits and the fault
+    /// rules start over (`POST /_emulator/reset`).
     func reset() async throws {
         let fixtures = configuration.fixtures
         try await writer.write { db in try Seeding.reset(db, fixtures) }
         storedClockOffset.set(0)
         rateLimiter.reset()
+        faults.update { $0.clear() }
         cache.invalidate()
     }
 

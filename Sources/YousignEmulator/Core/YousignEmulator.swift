@@ -27,6 +27,8 @@ public final class YousignEmulator: Sendable {
     /// not look: a GET ticks first only when something is due.
     let nextTimer: LockedValue<Double>
     let cache = ResponseCache()
+    /// Failures asked for through `/_emulator/faults`: in memory, never in the store.
+    let faults = LockedValue(FaultRules())
 
     public init(_ configuration: EmulatorConfiguration = EmulatorConfiguration()) throws {
         self.configuration = configuration
@@ -46,9 +48,23 @@ public final class YousignEmulator: Sendable {
         EmulatorServices(ids: configuration.ids, verificationDelay: configuration.verificationDelay)
     }
 
-    /// Answers one request.
+    /// Answers one request. A fault rule (`/_emulator/faults`) that matches an API request
+    /// answers for it, or lets it act and marks the response `dropConnection`.
     public func handle(_ request: WireRequest) async -> WireResponse {
         let isAPI = request.path == "/v3" || request.path.hasPrefix("/v3/")
+        guard isAPI, let rule = faults.update({ $0.take(method: request.method, apiPath: request.path.dropFirst(3)) }) else {
+            return await respond(to: request, isAPI: isAPI)
+        }
+        switch rule.outcome {
+        case .status(let status, let retryAfter): return rule.errorResponse(status: status, retryAfter: retryAfter)
+        case .drop:
+            var response = await respond(to: request, isAPI: true)
+            response.dropConnection = true
+            return response
+        }
+    }
+
+    private func respond(to request: WireRequest, isAPI: Bool) async -> WireResponse {
         let isControl = request.path.hasPrefix("/_emulator/")
         guard isAPI || isControl else { return APIError.notFound("route").response }
         let route: Router.Route
@@ -165,5 +181,9 @@ final class LockedValue<T: Sendable>: @unchecked Sendable {
     init(_ value: T) { stored = value }
     var value: T { lock.withLock { stored } }
     func set(_ value: T) { lock.withLock { stored = value } }
-    func update<R>(_ body: (inout T) -> R) -> R { lock.withLock { body(&stored) } }
+    func update<R, E: Error>(_ body: (inout T) throws(E) -> R) throws(E) -> R {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&stored)
+    }
 }

@@ -9,6 +9,7 @@ enum Routes {
         SignatureRequestRoutes.register(&r)
         VerificationRoutes.register(&r)
         ControlRoutes.register(&r)
+        FaultRoutes.register(&r)
         return r
     }
 }
