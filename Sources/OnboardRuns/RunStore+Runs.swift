@@ -113,14 +113,15 @@ extension RunStore {
         try write { db in try db.execute(sql: "UPDATE run SET flow_hash = ? WHERE id = ?", arguments: [hash, id]) }
     }
 
-    /// Cancels a run that has not ended: it will not be resumed, and a process still working on
+    /// Cancels a run that is not done: it will not be resumed, and a process still working on
     /// it stops at its next effect.
     public func cancel(_ id: String, now: Double = Date().timeIntervalSince1970) throws(RunStoreError) -> RunRecord {
         try write { db in
             guard var record = try Row.fetchOne(db, sql: "SELECT * FROM run WHERE id = ?", arguments: [id]).map(Self.record) else {
                 throw Self.notFound(id)
             }
-            if record.status.isEnded {
+            // a failed run could still be resumed: it can be cancelled
+            if record.status == .done || record.status == .cancelled {
                 throw RunStoreError(.conflict, "\(id) has already ended (\(record.status.rawValue)); there is nothing to cancel")
             }
             try db.execute(sql: "UPDATE run SET status = 'cancelled', ended_at = ?, updated_at = ? WHERE id = ?", arguments: [now, now, id])

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import report_http
 import report_module
+import report_durability
 
 # The targets (docs/benchmarks.md explains them).
 COLD_START_MS = 15.0
@@ -123,6 +124,7 @@ def main():
     facts_host = (res / "facts-host.txt").read_text().rstrip()
     http = report_http.load(res)
     module = report_module.load(res, hyperfine, keyvalues)
+    durability = report_durability.load(res, hyperfine)
 
     # ---- numbers
     cold_onboard = cold["onboard"]["median"]
@@ -189,6 +191,8 @@ def main():
         summary += report_http.summary_rows(http, verdict_min)
     if module:
         summary += report_module.summary_rows(module)
+    if durability:
+        summary += report_durability.summary_rows(durability, verdict_max)
 
     # ---- markdown
     now = datetime.datetime.now().astimezone()
@@ -367,6 +371,8 @@ def main():
         report_http.section(http, w, verdict_min)
     if module:
         report_module.section(module, w)
+    if durability:
+        report_durability.section(durability, w)
 
     Path(a.output).write_text("\n".join(md))
 

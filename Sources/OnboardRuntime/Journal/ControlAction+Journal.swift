@@ -3,7 +3,7 @@
 extension ControlAction {
     var isRead: Bool {
         switch self {
-        case .deliveries, .clock: true
+        case .deliveries, .clock, .listFaults: true
         default: false
         }
     }

@@ -117,7 +117,7 @@ struct Reconciler {
             case .complete(let type, let id, let status, _):
                 let now = try get(version + "/verifications/\(type)/\(id)")
                 return now["status"]?.stringValue == status ? .found(try Self.answer(now)) : .notSent
-            case .deliveries, .clock: return .notSent
+            case .deliveries, .clock, .listFaults, .clearFaults: return .notSent
             default: return .uncertain("nothing tells whether emulator.\(action) took effect")
             }
         } catch {
