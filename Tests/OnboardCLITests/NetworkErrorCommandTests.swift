@@ -106,7 +106,7 @@ struct NetworkErrorCommandTests {
 }
 
 /// Runs `body` on a thread of its own, without holding a cooperative thread.
-private func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
     await withCheckedContinuation { continuation in
         Thread { continuation.resume(returning: body()) }.start()
     }
