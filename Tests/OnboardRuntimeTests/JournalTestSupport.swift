@@ -20,6 +20,8 @@ final class JournalFixture: @unchecked Sendable {
     /// What to do to a request, given its method and path and how many such came before.
     let plan = Mutex<[String: Fault]>([:])
     let refuseEverything = Atomic<Bool>(false)
+    /// Matching requests let through before a planned fault takes one.
+    let skip = Mutex<[String: Int]>([:])
 
     init(verificationDelay: TimeInterval = 0) throws {
         emulator = try YousignEmulator(EmulatorConfiguration(storage: .memory, verificationDelay: verificationDelay))
@@ -36,7 +38,12 @@ final class JournalFixture: @unchecked Sendable {
             if refuseEverything.load(ordering: .sequentiallyConsistent) { throw TransportError(.unreachable, "the test refuses every request") }
             let fault = plan.withLock { plan -> Fault? in
                 guard let pattern = plan.keys.first(where: { matches($0, key) }) else { return nil }
-                return plan.removeValue(forKey: pattern)
+                let passes = skip.withLock { skip -> Bool in
+                    guard let n = skip[pattern], n > 0 else { return false }
+                    skip[pattern] = n - 1
+                    return true
+                }
+                return passes ? nil : plan.removeValue(forKey: pattern)
             }
             if fault == .refuse { throw TransportError(.unreachable, "refused by the test") }
             let response = await emulator.handle(request)
@@ -154,6 +161,13 @@ extension JournalFixture {
         let response = await emulator.handle(WireRequest(method: "GET", path: "/v3" + path, query: [QueryItem("limit", "100")],
                                                          headers: ["Authorization": "Bearer \(Fixtures.defaultAPIKey)"], body: []))
         return try JSONValue(parsing: response.body)
+    }
+
+    /// A POST straight to the emulator (no run, no journal): its status.
+    func post(_ path: String, _ json: String) async throws -> Int {
+        await emulator.handle(WireRequest(method: "POST", path: "/v3" + path, query: [],
+                                          headers: ["Authorization": "Bearer \(Fixtures.defaultAPIKey)", "Content-Type": "application/json"],
+                                          body: Array(json.utf8))).status
     }
 
     func srIDs() async throws -> [String] {

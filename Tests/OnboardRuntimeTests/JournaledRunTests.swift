@@ -150,7 +150,7 @@ import Testing
         let f = try JournalFixture()
         f.plan.withLock { $0["POST /v3/webhooks"] = .actThenDrop }
         let source = """
-            local ok, err = pcall(yousign.webhooks.create, { endpoint = "https://example.com/hook", subscribed_events = { "*" }, sandbox = true, auto_retry = true, enabled = true })
+            local ok, err = pcall(yousign.webhooks.create, { endpoint = "https://example.com/hook", subscribed_events = { "*" }, scopes = { "*" }, description = "hook", sandbox = true, auto_retry = true, enabled = true })
             print("after", ok)
             yousign.workflow_templates.list()
             """

@@ -302,17 +302,30 @@ public final class JournaledEffects: FlowEffects, @unchecked Sendable {
         return send(step, ready.call, saveTo: ready.saveTo, key: key)
     }
 
-    /// Sends a request whose intent is journaled as `step`, and journals what became of it.
-    private func send(_ step: Int, _ call: APICall, saveTo: String?, key: String) -> Result<FlowResult, FlowFailure> {
+    /// Sends a request whose intent is journaled as `step`, and journals what became of it. A
+    /// request whose answer is lost is looked up; one that did not take effect is sent again (a
+    /// few times at most), and a DELETE sent again that finds nothing is taken as done.
+    private func send(_ step: Int, _ call: APICall, saveTo: String?, key: String, again: Bool = false) -> Result<FlowResult, FlowFailure> {
         let tagged = Reconciler.tag(call, runID: runID, step: step)
-        let result = host.perform(FlowCall(call: tagged, saveTo: saveTo))
-        if Self.isInterrupted(result) { return result }
-        if Self.unknownOutcome(result) {
+        var attempt = 0
+        while true {
+            attempt += 1
+            var result = host.perform(FlowCall(call: tagged, saveTo: saveTo))
+            if Self.isInterrupted(result) { return result }
+            if (again || attempt > 1) && call.method == "DELETE", case .failure(.api(let e)) = result, e.status == 404 {
+                result = .success(.empty)
+            }
+            guard Self.unknownOutcome(result) else {
+                complete(step, result)
+                return result
+            }
             // the connection went after the request left: find out before anyone sends it again
             switch reconciler.reconcile(tagged, step: step) {
             case .found(let found):
                 complete(step, found)
                 return found
+            case .notSent where attempt < 3:
+                continue
             case .notSent:
                 complete(step, result)
                 return result
@@ -320,8 +333,6 @@ public final class JournaledEffects: FlowEffects, @unchecked Sendable {
                 return .failure(halt(uncertain(step, key, "its answer was lost (\(Self.text(result.failure))) and \(why)")))
             }
         }
-        complete(step, result)
-        return result
     }
 
     /// A journaled intent with no result: the run stopped after the request may have left.
@@ -332,10 +343,10 @@ public final class JournaledEffects: FlowEffects, @unchecked Sendable {
             complete(step, result)
             return result
         case .notSent:
-            return send(step, call, saveTo: saveTo, key: key)
+            return send(step, call, saveTo: saveTo, key: key, again: true)
         case .uncertain(let why):
             guard resendUncertain else { return .failure(halt(uncertain(step, key, why))) }
-            return send(step, call, saveTo: saveTo, key: key)
+            return send(step, call, saveTo: saveTo, key: key, again: true)
         }
     }
 

@@ -11,7 +11,7 @@ import YousignWire
 ///
 /// - `POST /signature_requests`: tagged with a run-derived `external_id` when the flow set none,
 ///   and found with the `external_id[eq]` filter.
-/// - Children (documents, signers, fields of a request): the parent's list, matched against the
+/// - Children (documents, signers, approvers, fields of a request): the parent's list, matched against the
 ///   request's fields, leaving out what any run of this store already has.
 /// - `activate`, `cancel`: the request's status.
 /// - `POST /workflow_sessions`: the sessions named so with that template that no run has.
@@ -63,7 +63,14 @@ struct Reconciler {
                 guard let external = body["external_id"]?.stringValue else { return .uncertain("it has no external_id to look for") }
                 let found = try unclaimed(try list(version + "/signature_requests", query: [QueryItem("external_id[eq]", external)]))
                 return try one(found, "signature requests with external_id \(external)")
-            case ("POST", 3) where parts[0] == "signature_requests" && ["documents", "signers", "approvers", "followers"].contains(parts[2]):
+            case ("POST", 3) where parts[0] == "signature_requests" && parts[2] == "approvers":
+                // no list of approvers: the request names them, each is read
+                let ids = (try get(version + "/signature_requests/\(parts[1])")["approvers"]?.arrayValue ?? []).compactMap { $0["id"]?.stringValue }
+                var approvers: [JSONValue] = []
+                for id in ids { approvers.append(try get(version + "/signature_requests/\(parts[1])/approvers/\(id)")) }
+                let found = try unclaimed(approvers.filter { Self.matches($0, body) })
+                return try one(found, "approvers of \(parts[1]) like the request")
+            case ("POST", 3) where parts[0] == "signature_requests" && ["documents", "signers"].contains(parts[2]):
                 let found = try unclaimed(try list(call.path).filter { Self.matches($0, body) })
                 return try one(found, "\(parts[2]) of \(parts[1]) like the request")
             case ("POST", 5) where parts[0] == "signature_requests" && parts[2] == "documents" && parts[4] == "fields":
