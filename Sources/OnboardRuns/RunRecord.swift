@@ -76,7 +76,8 @@ public struct RunRecord: Sendable, Equatable {
     public var endedAt: Double?
     public var exitCode: Int32?
     public var error: String?
-    /// What the script printed, up to `RunStore.outputCap` bytes.
+    /// What the script printed, up to `RunStore.outputCap` bytes (read by `RunStore.run(_:)`;
+    /// empty in lists).
     public var output: [UInt8]
     /// How many bytes it printed in all.
     public var outputBytes: Int

@@ -11,16 +11,20 @@ extension RunStore {
     public func append(_ entry: JournalEntry, to id: String, output: [UInt8] = [], outputBytes: Int? = nil, status: RunStatus? = nil,
                        claims: [String] = [], now: Double = Date().timeIntervalSince1970) throws(RunStoreError) -> Bool {
         try write { db in
-            guard try Self.isOpen(db, id) else { return false }
+            // one small row rewritten per write; the output is appended apart
+            try db.cachedStatement(sql: """
+                UPDATE run SET steps = max(steps, ?), updated_at = ?, status = coalesce(?, status),
+                               output_bytes = coalesce(?, output_bytes)
+                WHERE id = ? AND status != 'cancelled'
+                """).execute(arguments: [entry.step, now, status?.rawValue, outputBytes, id])
+            guard db.changesCount > 0 else { return try Self.cancelledOrMissing(db, id) }
             try db.cachedStatement(sql: """
                 INSERT OR REPLACE INTO entry (run_id, step, kind, key, digest, detail, state, result_kind, result, output_at, at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """).execute(arguments: [id, entry.step, entry.kind.rawValue, entry.key, entry.digest, entry.detail, entry.state.rawValue,
                                          entry.resultKind, entry.result.map { Data($0) }, entry.outputAt, entry.at])
             try Self.claim(db, claims, id, entry.step)
-            try Self.appendOutput(db, id, output, total: outputBytes)
-            try db.cachedStatement(sql: "UPDATE run SET steps = max(steps, ?), updated_at = ?, status = coalesce(?, status) WHERE id = ?")
-                .execute(arguments: [entry.step, now, status?.rawValue, id])
+            try Self.appendOutput(db, id, output)
             return true
         }
     }
@@ -30,12 +34,13 @@ extension RunStore {
     public func complete(step: Int, of id: String, resultKind: String, result: [UInt8], claims: [String] = [], output: [UInt8] = [],
                          outputBytes: Int? = nil, now: Double = Date().timeIntervalSince1970) throws(RunStoreError) -> Bool {
         try write { db in
-            guard try Self.isOpen(db, id) else { return false }
+            try db.cachedStatement(sql: "UPDATE run SET updated_at = ?, output_bytes = coalesce(?, output_bytes) WHERE id = ? AND status != 'cancelled'")
+                .execute(arguments: [now, outputBytes, id])
+            guard db.changesCount > 0 else { return try Self.cancelledOrMissing(db, id) }
             try db.cachedStatement(sql: "UPDATE entry SET state = 'done', result_kind = ?, result = ? WHERE run_id = ? AND step = ?")
                 .execute(arguments: [resultKind, Data(result), id, step])
             try Self.claim(db, claims, id, step)
-            try Self.appendOutput(db, id, output, total: outputBytes)
-            try db.cachedStatement(sql: "UPDATE run SET updated_at = ? WHERE id = ?").execute(arguments: [now, id])
+            try Self.appendOutput(db, id, output)
             return true
         }
     }
@@ -68,11 +73,10 @@ extension RunStore {
         }
     }
 
-    static func isOpen(_ db: Database, _ id: String) throws -> Bool {
-        guard let status = try String.fetchOne(db, sql: "SELECT status FROM run WHERE id = ?", arguments: [id]) else {
-            throw notFound(id)
-        }
-        return status != RunStatus.cancelled.rawValue
+    /// After an update that changed nothing: false for a cancelled run, an error for none.
+    static func cancelledOrMissing(_ db: Database, _ id: String) throws -> Bool {
+        guard try String.fetchOne(db, sql: "SELECT status FROM run WHERE id = ?", arguments: [id]) != nil else { throw notFound(id) }
+        return false
     }
 
     static func claim(_ db: Database, _ ids: [String], _ run: String, _ step: Int) throws {
@@ -82,9 +86,16 @@ extension RunStore {
         }
     }
 
-    static func appendOutput(_ db: Database, _ id: String, _ output: [UInt8], total: Int?) throws {
-        guard !output.isEmpty || total != nil else { return }
-        try db.cachedStatement(sql: "UPDATE run SET output = output || ?, output_bytes = coalesce(?, output_bytes) WHERE id = ?")
-            .execute(arguments: [Data(output), total, id])
+    static func appendOutput(_ db: Database, _ id: String, _ output: [UInt8]) throws {
+        guard !output.isEmpty else { return }
+        try db.cachedStatement(sql: """
+            INSERT INTO output (run_id, seq, bytes)
+            VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM output WHERE run_id = ?), ?)
+            """).execute(arguments: [id, id, Data(output)])
+    }
+
+    /// What a run printed (as kept).
+    static func output(_ db: Database, _ id: String) throws -> [UInt8] {
+        try Data.fetchAll(db, sql: "SELECT bytes FROM output WHERE run_id = ? ORDER BY seq", arguments: [id]).flatMap { [UInt8]($0) }
     }
 }

@@ -25,7 +25,11 @@ extension RunStore {
 
     /// The run with this id, or nil.
     public func run(_ id: String) throws(RunStoreError) -> RunRecord? {
-        try read { db in try Row.fetchOne(db, sql: "SELECT * FROM run WHERE id = ?", arguments: [id]).map(Self.record) }
+        try read { db in
+            guard var record = try Row.fetchOne(db, sql: "SELECT * FROM run WHERE id = ?", arguments: [id]).map(Self.record) else { return nil }
+            record.output = try Self.output(db, id)
+            return record
+        }
     }
 
     /// Runs, newest first; with `status`, those whose effective status it is.
@@ -58,13 +62,14 @@ extension RunStore {
     public func finish(_ id: String, status: RunStatus, exitCode: Int32?, error: String?, output: [UInt8] = [], outputBytes: Int? = nil,
                        now: Double = Date().timeIntervalSince1970) throws(RunStoreError) {
         try write { db in
-            try Self.appendOutput(db, id, output, total: outputBytes)
+            try Self.appendOutput(db, id, output)
             // a run cancelled while it went on stays cancelled
             try db.execute(sql: """
                 UPDATE run SET status = CASE WHEN status = 'cancelled' THEN status ELSE ? END, exit_code = ?, error = ?,
-                               ended_at = ?, updated_at = ?, lease_pid = NULL, lease_host = NULL, heartbeat_at = NULL
+                               ended_at = ?, updated_at = ?, lease_pid = NULL, lease_host = NULL, heartbeat_at = NULL,
+                               output_bytes = coalesce(?, output_bytes)
                 WHERE id = ?
-                """, arguments: [status.rawValue, exitCode, error, status.isEnded ? now : nil, now, id])
+                """, arguments: [status.rawValue, exitCode, error, status.isEnded ? now : nil, now, outputBytes, id])
         }
     }
 
@@ -104,6 +109,7 @@ extension RunStore {
             claimed.attempts += 1
             claimed.error = nil
             claimed.exitCode = nil
+            claimed.output = try Self.output(db, id)
             return claimed
         }
     }
@@ -163,12 +169,11 @@ extension RunStore {
             lease = RunLease(pid: pid, host: host, heartbeat: row["heartbeat_at"] ?? 0)
         }
         let script: Data? = row["script"]
-        let output: Data = row["output"] ?? Data()
         return RunRecord(
             id: row["id"], flow: row["flow"], flowHash: row["flow_hash"], script: script.map { [UInt8]($0) },
             arguments: strings(row["arguments"]), command: strings(row["command"]), folder: row["folder"], backend: row["backend"],
             status: RunStatus(rawValue: row["status"]) ?? .interrupted, lease: lease, startedAt: row["started_at"],
             updatedAt: row["updated_at"], endedAt: row["ended_at"], exitCode: row["exit_code"], error: row["error"],
-            output: [UInt8](output), outputBytes: row["output_bytes"], steps: row["steps"], attempts: row["attempts"])
+            output: [], outputBytes: row["output_bytes"], steps: row["steps"], attempts: row["attempts"])
     }
 }

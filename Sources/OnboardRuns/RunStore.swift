@@ -84,7 +84,6 @@ public final class RunStore: Sendable {
                   ended_at REAL,
                   exit_code INTEGER,
                   error TEXT,
-                  output BLOB NOT NULL DEFAULT x'',
                   output_bytes INTEGER NOT NULL DEFAULT 0,
                   steps INTEGER NOT NULL DEFAULT 0,
                   attempts INTEGER NOT NULL DEFAULT 1
@@ -103,6 +102,13 @@ public final class RunStore: Sendable {
                   output_at INTEGER NOT NULL,
                   at REAL NOT NULL,
                   PRIMARY KEY (run_id, step)
+                ) WITHOUT ROWID;
+                -- what the script printed, in the chunks it came in (appended, never rewritten)
+                CREATE TABLE output (
+                  run_id TEXT NOT NULL REFERENCES run (id) ON DELETE CASCADE,
+                  seq INTEGER NOT NULL,
+                  bytes BLOB NOT NULL,
+                  PRIMARY KEY (run_id, seq)
                 ) WITHOUT ROWID;
                 -- the resources runs created, kept when a run is pruned: reconciling a lost
                 -- response never adopts another run's resource

@@ -9,12 +9,12 @@ extension Runs {
         static let configuration = CommandConfiguration(
             abstract: "Resume an interrupted or failed run: replay its journal, then go on live.",
             discussion: """
-                The flow runs again from the top in a fresh worker, with the options it was started \\
-                with, in the folder it was started from. Each effect is answered from the journal \\
-                without touching the API; where the journal ends, the run goes on live. A request \\
-                that was sent but never answered is looked up first (docs/durability.md), never \\
-                sent again blindly. If the flow now asks something other than the journal's next \\
-                step, the run stops, left as it was. The exit status is the run's own; with --all, \\
+                The flow runs again from the top in a fresh worker, with the options it was started \
+                with, in the folder it was started from. Each effect is answered from the journal \
+                without touching the API; where the journal ends, the run goes on live. A request \
+                that was sent but never answered is looked up first (docs/durability.md), never \
+                sent again blindly. If the flow now asks something other than the journal's next \
+                step, the run stops, left as it was. The exit status is the run's own; with --all, \
                 the worst of them.
                 """
         )

@@ -8,9 +8,9 @@ struct Runs: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List, show, resume, cancel and prune journaled runs.",
         discussion: """
-            Every `onboard run` is journaled in the run store (.onboard/runs.sqlite, --runs FILE \\
-            or $ONBOARD_RUNS). A run whose process died, was interrupted or failed can be \\
-            resumed: its script runs again from the top, answered from the journal without \\
+            Every `onboard run` is journaled in the run store (.onboard/runs.sqlite, --runs FILE \
+            or $ONBOARD_RUNS). A run whose process died, was interrupted or failed can be \
+            resumed: its script runs again from the top, answered from the journal without \
             calling the API, and goes on live where the journal ends (docs/durability.md).
             """,
         subcommands: [List.self, Show.self, Resume.self, Cancel.self, Prune.self]
