@@ -86,6 +86,7 @@ struct RunSession {
                 ended = Self.ending(outcome, limits: limits, name: name)
             }
         }
+        if ended.status == .done { effects.scriptEnded() }
         if let stop = effects.stop {
             Diagnostics.error("\(name): \(stop.description)")
             switch stop.kind {

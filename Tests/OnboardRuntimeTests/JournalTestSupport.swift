@@ -73,6 +73,7 @@ final class JournalFixture: @unchecked Sendable {
         let effects = JournaledEffects(host: try host ?? self.host(), store: store, runID: run.id, journal: entries, output: output,
                                        resendUncertain: resendUncertain)
         let outcome = await runEffects(source, effects: effects, output: output)
+        if outcome.error == nil { effects.scriptEnded() }
         try store.finish(run.id, status: outcome.error == nil ? .done : .failed, exitCode: outcome.error == nil ? 0 : 1,
                          error: outcome.error?.message, output: output.take(), outputBytes: output.total)
         return (FlowOutcome(output: buffer.text, error: outcome.error), effects)

@@ -72,6 +72,12 @@ import Testing
         #expect(stop.description.contains("step 3: the journal has POST /v3/workflow_sessions, the flow now asks GET /v3/workflow_sessions"))
         #expect(try f.store.entries(of: run.id) == before)
 
+        // a flow that now ends before the journal does changed too
+        let (shorter, third) = try await f.run("yousign.workflow_templates.list()", run: run)
+        #expect(shorter.error == nil)
+        #expect(third.stop?.kind == .divergence)
+        #expect(third.stop?.description.contains("the flow ended before step 3, but the journal has") == true, "\(third.stop?.description ?? "")")
+
         // the same operation with another body names the field
         let renamed = seedFlow.replacingOccurrences(of: "name = \"Onboarding of Kelly Smith\"", with: "name = \"Onboarding of Kelly Smyth\"")
         let (_, second) = try await f.run(renamed, run: run)

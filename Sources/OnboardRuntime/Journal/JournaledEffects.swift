@@ -66,6 +66,18 @@ public final class JournaledEffects: FlowEffects, @unchecked Sendable {
     /// The journal's length now.
     public var steps: Int { lock.withLock { lastStep } }
 
+    /// Called when the script ended without error: a journal with steps left means the flow
+    /// no longer does what the run did (the run is stopped as a divergence).
+    @discardableResult
+    public func scriptEnded() -> JournalStop? {
+        lock.withLock {
+            guard stopped == nil, let entry = next() else { return stopped }
+            let left = replay.count - cursor
+            halt(JournalStop(.divergence, "the flow ended before step \(entry.step), but the journal has \(left) more step\(left == 1 ? "" : "s") from \(Self.describe(entry)) on; the flow changed since the run started: put it back as it was to resume the run (it is left as it is), or start a new run"))
+            return stopped
+        }
+    }
+
     // MARK: effects
 
     public func perform(_ flowCall: FlowCall) -> Result<FlowResult, FlowFailure> {
