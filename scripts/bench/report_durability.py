@@ -15,11 +15,13 @@ def load(results, hyperfine):
         return None
     j = hyperfine(res, "journal")
     r = hyperfine(res, "resume")
+    st = hyperfine(res, "startstore")
     return {
         "ephemeral_ms": j["ephemeral"]["median"], "journaled_ms": j["journaled"]["median"],
         "ratio": j["journaled"]["median"] / j["ephemeral"]["median"],
         "resume_ms": r["resume"]["median"], "empty_ms": r["empty"]["median"], "plain_ms": j["journaled"]["median"],
         "resume_over_ms": r["resume"]["median"] - r["empty"]["median"],
+        "start_file_ms": st["file"]["median"] if st else None, "start_memory_ms": st["memory"]["median"] if st else None,
     }
 
 
@@ -59,3 +61,11 @@ def section(m, w):
     w(f"| the seed flow started plainly, live (above) | {m['plain_ms']:.1f} ms |")
     w(f"| **resume over a plain start** (goal < {RESUME_OVER_MS:.0f} ms) | **{m['resume_over_ms']:.1f} ms** |")
     w("")
+    if m["start_file_ms"] is not None:
+        w("What the run store adds to a start (section a.'s `hello.lua`): opening the store file (a "
+          "DatabasePool in WAL mode, the migrations checked) and three writes, against the same in memory.\n")
+        w("| run | median |")
+        w("|---|---|")
+        w(f"| `onboard run --runs FILE hello.lua` | {m['start_file_ms']:.1f} ms |")
+        w(f"| `onboard run --ephemeral hello.lua` | {m['start_memory_ms']:.1f} ms |")
+        w("")
