@@ -15,7 +15,9 @@ struct WorkerProcessTests {
         #expect(r.status == 3, "\(r)")
         #expect(r.stdout == "started\n", "output before the stuck call still arrives: \(r)")
         #expect(r.stderr.contains("time limit exceeded (--time-limit 1s): the script was stuck in a call that cannot be interrupted, and its worker process was killed"), "\(r)")
-        #expect(elapsed < 2.5, "took \(elapsed) s")
+        // a stuck call would run for hours; on a loaded machine the process's own start and end
+        // take a good part of a second
+        #expect(elapsed < 4, "took \(elapsed) s")
     }
 
     @Test("an ordinary limit still reads as before through the worker")
