@@ -104,9 +104,9 @@ import Glibc
         }
     }
 
-    @Test("kill -9 at 20 moments spread over the seed flow (against serve --latency 40ms), then runs resume: every run done, one of each per run")
+    @Test("kill -9 at 20 moments spread over the seed flow (against serve --latency 20ms), then runs resume: every run done, one of each per run")
     func killNineAtTwentyMoments() async throws {
-        let bench = try Bench(latency: "40ms")
+        let bench = try Bench(latency: "20ms")
         defer { _ = bench.server.stop(SIGTERM) }
         // how long the whole flow takes here, against 20 ms of latency a request (its own time,
         // not its wait for a turn among the other tests' runs)
