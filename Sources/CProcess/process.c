@@ -30,6 +30,22 @@ static void on_sigint(int signo) {
     errno = saved;
 }
 
+/* Routes `signo` to the pipe's handler and unblocks it in this thread: a blocked signal is
+   inherited across exec (a parent's thread pool blocks it, say). */
+static int route_to_pipe(int signo) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = on_sigint;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    if (sigaction(signo, &action, NULL) != 0) return -1;
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, signo);
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+    return 0;
+}
+
 int onb_sigint_pipe(void) {
     static int read_end = -1;
     if (read_end >= 0) return read_end;
@@ -38,18 +54,7 @@ int onb_sigint_pipe(void) {
     fcntl(fds[1], F_SETFL, O_NONBLOCK); /* a flood of ^C never blocks the handler */
     sigint_write_end = fds[1];
     read_end = fds[0];
-    struct sigaction action;
-    memset(&action, 0, sizeof action);
-    action.sa_handler = on_sigint;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_RESTART;
-    if (sigaction(SIGINT, &action, NULL) != 0) return -1;
-    /* a blocked SIGINT is inherited across exec (a parent's thread pool blocks it, say):
-       unblock it in this thread so Ctrl-C arrives */
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+    if (route_to_pipe(SIGINT) != 0) return -1;
     return read_end;
 }
 
@@ -57,16 +62,6 @@ int onb_sigint_pipe(void) {
    does, so it can be resumed). Returns the pipe's read end, or -1. */
 int onb_sigterm_pipe(void) {
     int fd = onb_sigint_pipe();
-    if (fd < 0) return -1;
-    struct sigaction action;
-    memset(&action, 0, sizeof action);
-    action.sa_handler = on_sigint;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_RESTART;
-    if (sigaction(SIGTERM, &action, NULL) != 0) return -1;
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGTERM);
-    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+    if (fd < 0 || route_to_pipe(SIGTERM) != 0) return -1;
     return fd;
 }

@@ -30,8 +30,6 @@ public final class JournaledEffects: FlowEffects, @unchecked Sendable {
     private let stopSlot = Mutex<JournalStop?>(nil)
     private var stopped: JournalStop? { stopSlot.withLock { $0 } }
     private var spans: [Span] = []
-    /// Called once when the replay is over and the run goes on live.
-    public var onLive: (@Sendable (_ replayed: Int) -> Void)?
 
     /// An open `yousign.wait`: the current round's entries, held back until the round proves
     /// to be the last one or does something that must be journaled at once.
@@ -61,8 +59,6 @@ public final class JournaledEffects: FlowEffects, @unchecked Sendable {
 
     /// Why the run stopped itself, if it did.
     public var stop: JournalStop? { stopped }
-    /// Whether the journal still has entries to answer from.
-    public var isReplaying: Bool { lock.withLock { cursor < replay.count } }
     /// The journal's length now.
     public var steps: Int { lock.withLock { lastStep } }
 
@@ -370,7 +366,6 @@ public final class JournaledEffects: FlowEffects, @unchecked Sendable {
         cursor += 1
         guard cursor == replay.count else { return }
         if !spans.isEmpty { try? store.setStatus(runID, .waiting) }
-        onLive?(replay.count)
     }
 
     /// Writes an entry (a `safe` one inside a wait's round is held back with the round),
