@@ -34,15 +34,23 @@ import Testing
         let run = try f.newRun()
         let effects = JournaledEffects(host: try f.host(), store: f.store, runID: run.id,
                                        output: RunOutput(cap: 100, sink: { _ in }))
-        _ = effects.now()
-        _ = try f.store.cancel(run.id)
+        // effects block their caller until the API answers on Swift's pool: called from a thread
+        // of their own, as the Lua thread calls them, never from one of the pool's few threads
         let sent = f.sent.withLock { $0.count }
-        let result = effects.perform(FlowCall(call: .init(method: "POST", path: "/v3/workflow_sessions", body: .json(Array("{}".utf8)))))
+        let store = f.store
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<FlowResult, FlowFailure>, Never>) in
+            Thread {
+                _ = effects.now()
+                _ = try? store.cancel(run.id)
+                continuation.resume(returning: effects.perform(
+                    FlowCall(call: .init(method: "POST", path: "/v3/workflow_sessions", body: .json(Array("{}".utf8))))))
+            }.start()
+        }
         #expect(effects.stop?.kind == .cancelled)
         guard case .failure(.message(let message)) = result else { Issue.record("\(result)"); return }
         #expect(message.contains("was cancelled"))
         // nothing reached the API, and every later effect fails the same way
-        #expect(f.sent.withLock { $0.count } == sent)
+        #expect(f.sent.withLock { $0.count } == sent + 1)  // the clock read, nothing after
         #expect(effects.env("X") == .failure(.message(message)))
         #expect(try f.store.run(run.id)?.status == .cancelled)
     }
