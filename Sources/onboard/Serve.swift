@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import OnboardRuntime
 import YousignEmulator
+import YousignWire
 import YousignEmulatorServer
 
 /// `onboard serve`: the Yousign emulator over HTTP, for flows and tools outside this process.
@@ -39,8 +40,9 @@ struct Serve: ParsableCommand {
 
     /// [I] Off unless asked for: a local emulator that answers 429 after 30 calls a minute gets in
     /// the way of tests and loops more than it helps; `sandbox` reproduces Yousign's sandbox.
-    @Option(help: ArgumentHelp("Yousign's rate limits: off, sandbox (30/min, 200/h) or production (60/min, 1200/h).",
-                               valueName: "mode"))
+    @Option(name: [.customLong("rate-limit"), .customLong("rate-limits")],
+            help: ArgumentHelp("Rate limits per API key: off, sandbox (30/min, 200/h), production (60/min, 1200/h) or custom ones like 10/s,300/min,5000/h.",
+                               valueName: "limits"))
     var rateLimit: EmulatorConfiguration.RateLimit = .off
 
     @Option(help: ArgumentHelp("Another API key the emulator accepts (repeatable).", valueName: "key"))
@@ -146,4 +148,14 @@ private final class FailureBox: @unchecked Sendable {
     var error: (any Error)?
 }
 
-extension EmulatorConfiguration.RateLimit: ExpressibleByArgument {}
+/// `--rate-limit sandbox`, `--rate-limits 10/s,300/min,5000/h`: a bad value names the forms.
+extension RateLimits: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard case .success(let limits) = RateLimits.parse(argument) else { return nil }
+        self = limits
+    }
+
+    public var defaultValueDescription: String { isEmpty ? "off" : description }
+
+    public static var defaultCompletionKind: CompletionKind { .list(["off", "sandbox", "production"]) }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import YousignWire
 
 /// How an emulator is set up.
 public struct EmulatorConfiguration: Sendable {
@@ -9,13 +10,9 @@ public struct EmulatorConfiguration: Sendable {
         case memory
     }
 
-    /// Yousign's rate limits (API.md §2.7), or none.
-    public enum RateLimit: String, Sendable, CaseIterable {
-        case off, sandbox, production
-
-        var perMinute: Int { self == .production ? 60 : 30 }
-        var perHour: Int { self == .production ? 1200 : 200 }
-    }
+    /// Yousign's rate limits (API.md §2.7: `.sandbox`, `.production`), custom ones
+    /// (`10/s,300/min,5000/h`), or none (`.off`).
+    public typealias RateLimit = RateLimits
 
     public var storage: Storage
     public var clock: any EmulatorClock
@@ -48,4 +45,9 @@ public struct EmulatorConfiguration: Sendable {
 /// on a network failure or timeout.
 public protocol WebhookSender: Sendable {
     func send(url: String, headers: [(String, String)], body: [UInt8], timeout: TimeInterval) async throws -> Int
+}
+
+extension RateLimits {
+    /// No limits: nothing is counted and no rate-limit headers are sent.
+    public static let off = RateLimits.none
 }

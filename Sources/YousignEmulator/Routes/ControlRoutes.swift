@@ -33,6 +33,7 @@ enum ControlRoutes {
             try await emulator.resetClock()
             return emulator.clockResponse()
         }
+        r.add("GET", "/_emulator/traffic") { emulator, request in emulator.trafficResponse(request) }
         r.add("POST", "/_emulator/reset") { emulator, _ in
             try await emulator.reset()
             return Responses.empty()
