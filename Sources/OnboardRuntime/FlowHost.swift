@@ -38,14 +38,18 @@ public final class FlowHost: FlowEffects {
     /// the emulator's, moved on by waits when `advancing` (the embedded one: waits take no real
     /// time) or followed in real time (a shared `onboard serve`).
     public static func emulator(transport: any Transport, key: String, advancing: Bool, description: BackendDescription,
-                                files: FileAccess, env: EnvAccess = EnvAccess(), timeout: Duration = .seconds(30)) -> FlowHost {
+                                files: FileAccess, env: EnvAccess = EnvAccess(), timeout: Duration = .seconds(30),
+                                gate: (any RequestGate)? = nil) -> FlowHost {
         let control = EmulatorControl(client: YousignClient(transport: transport, apiKey: APIKey(key), retry: .none, timeout: timeout))
         let clock = EmulatorWaitClock(control: control, advancing: advancing)
-        let client = YousignClient(transport: transport, apiKey: APIKey(key), timeout: timeout, clock: clock)
+        let client = YousignClient(transport: transport, apiKey: APIKey(key), timeout: timeout, clock: clock, gate: gate)
         return FlowHost(backend: description, client: client, control: control, clock: clock, files: files, env: env)
     }
 
     public var backendSummary: String { backend.summary }
+
+    /// The rate gate the client's requests wait on, if any.
+    public var gate: (any RequestGate)? { client.gate }
 
     /// Whether the backend is an emulator with a control surface.
     public var hasEmulator: Bool { control != nil }
@@ -200,6 +204,7 @@ public struct BackendDescription: Sendable, Equatable {
         case .servedEmulator: "emulator at \(location)"
         case .yousign: "Yousign at \(location)"
         }
-        return profile.map { "\(what), profile \($0)" } ?? what
+        // a client's backend reads `client NAME` (BackendChoice names it so)
+        return profile.map { "\(what), " + ($0.hasPrefix("client ") ? $0 : "profile \($0)") } ?? what
     }
 }

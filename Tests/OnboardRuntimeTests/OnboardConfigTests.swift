@@ -37,11 +37,11 @@ struct OnboardConfigTests {
     @Test("mistakes name the file, the line and the fix", arguments: [
         ("[profiles.a]\nbase_url = https://x\n", "onboard.toml:2: cannot read the value https://x (strings need quotes)"),
         ("[profiles.a]\nbase_url = \"x\"\nbase_url = \"y\"\n", "onboard.toml:3: 'base_url' is defined twice"),
-        ("[profiles.a]\ncolour = \"red\"\n", "onboard.toml: profiles.a: unknown key 'colour' (known: api_key_env, base_url, description, emulator, ephemeral, permissions, state)"),
-        ("[profiles.a]\nbase_url = \"x\"\nemulator = \"y\"\n", "onboard.toml: profiles.a names more than one backend (choose one of base_url, emulator, state/ephemeral)"),
-        ("profile = \"b\"\n[profiles.a]\nstate = \"s\"\n", "onboard.toml: profile = \"b\" names no [profiles.b] table"),
-        ("[profiles.a]\napi_key_env = \"sk_live abc\"\n", "onboard.toml: profiles.a.api_key_env must name an environment variable (like ACME_YOUSIGN_KEY), not hold a key"),
-        ("[[profiles]]\n", "onboard.toml:1: a table header must look like [profiles.name]"),
+        ("[profiles.a]\ncolour = \"red\"\n", "onboard.toml:2: profiles.a: unknown key 'colour' (known: api_key_env, base_url, description, emulator, ephemeral, permissions, state)"),
+        ("[profiles.a]\nbase_url = \"x\"\nemulator = \"y\"\n", "onboard.toml:1: profiles.a names more than one backend (choose one of base_url, emulator, state/ephemeral)"),
+        ("profile = \"b\"\n[profiles.a]\nstate = \"s\"\n", "onboard.toml:1: profile = \"b\" names no [profiles.b] table"),
+        ("[profiles.a]\napi_key_env = \"sk_live abc\"\n", "onboard.toml:2: profiles.a.api_key_env must name an environment variable (like ACME_YOUSIGN_KEY), not hold a key"),
+        ("[[profiles]]\n", "onboard.toml:1: arrays of tables ([[name]]) are not supported in onboard.toml"),
         ("key\n", "onboard.toml:1: expected key = value"),
     ])
     func errors(text: String, message: String) {

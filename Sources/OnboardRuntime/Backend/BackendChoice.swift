@@ -18,6 +18,8 @@ public struct BackendChoice: Sendable, Equatable {
     public var target: Target
     /// The profile in use, if any; `describedProfile` is the one that chose the backend.
     public var profile: OnboardConfig.Profile?
+    /// The client in use (`--client`), whose profile is `profile`.
+    public var client: OnboardConfig.Client?
     /// The profile to name in `.backend` and messages: only one whose backend is used.
     public var describedProfile: String?
     /// The variable holding the API key.
@@ -38,20 +40,28 @@ public struct BackendChoice: Sendable, Equatable {
         if let conflict = flags.conflict() { throw BackendError(conflict) }
         func nonEmpty(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
         let configPath = flags.config ?? "onboard.toml"
-        let explicitProfile = flags.profile ?? nonEmpty("ONBOARD_PROFILE")
+        let explicitProfile = flags.client != nil ? nil : flags.profile ?? nonEmpty("ONBOARD_PROFILE")
         let environmentURL = nonEmpty("YOUSIGN_BASE_URL")
         let backendGiven = flags.choosesBackend || environmentURL != nil
         var warnings: [String] = []
         let loaded: OnboardConfig
-        do { loaded = try load(configPath, flags.config != nil) } catch {
+        do { loaded = try load(configPath, flags.config != nil || flags.client != nil) } catch {
             // a broken default onboard.toml only matters to runs that use a profile
-            guard flags.config == nil, explicitProfile == nil, backendGiven else { throw BackendError(error.description) }
+            guard flags.config == nil, flags.client == nil, explicitProfile == nil, backendGiven else { throw BackendError(error.description) }
             warnings.append("\(error.description) (ignored: this run uses no profile)")
             loaded = OnboardConfig()
         }
         let profileName = explicitProfile ?? (backendGiven ? nil : loaded.defaultProfile)
         var chosen: OnboardConfig.Profile?
-        if let profileName {
+        var client: OnboardConfig.Client?
+        if let name = flags.client {
+            guard let c = loaded.clients[name] else {
+                let known = loaded.clients.keys.sorted()
+                throw BackendError("no client '\(name)' in \(configPath)" + (known.isEmpty ? " (it has no [clients.NAME] table)" : " (clients: \(known.joined(separator: ", ")))"))
+            }
+            do { try c.check(environment: environment) } catch { throw BackendError(error.description) }
+            (client, chosen) = (c, c.profile)
+        } else if let profileName {
             guard let p = loaded.profiles[profileName] else {
                 let known = loaded.profiles.keys.sorted()
                 throw BackendError("no profile '\(profileName)' in \(configPath)" + (known.isEmpty ? "" : " (profiles: \(known.joined(separator: ", ")))"))
@@ -59,7 +69,10 @@ public struct BackendChoice: Sendable, Equatable {
             chosen = p
         }
         let keyVariable = chosen?.apiKeyEnv ?? defaultKeyVariable
-        let secrets = Set([defaultKeyVariable, keyVariable] + loaded.profiles.values.compactMap(\.apiKeyEnv))
+        // every key and webhook secret of the file, whichever a run uses: a client's flow never
+        // reads another's
+        let secrets = Set([defaultKeyVariable, keyVariable] + loaded.profiles.values.compactMap(\.apiKeyEnv)
+                          + loaded.clients.values.flatMap { [$0.profile.apiKeyEnv, $0.webhookSecretEnv].compactMap { $0 } })
 
         let target: Target
         var fromProfile = false
@@ -79,10 +92,13 @@ public struct BackendChoice: Sendable, Equatable {
             target = .embedded(EmulatorState(state: nil, ephemeral: false))
         }
         if let chosen, !fromProfile, chosen.emulatorURL != nil || chosen.baseURL != nil || chosen.state != nil || chosen.ephemeral {
-            warnings.append("profile '\(chosen.name)' names a backend that the command line replaced; only its key variable and grants apply")
+            warnings.append("\(client == nil ? "profile" : "client") '\(chosen.name)' names a backend that the command line replaced; only its key variable and grants apply")
         }
-        return BackendChoice(target: target, profile: chosen, describedProfile: fromProfile ? chosen?.name : nil,
-                             keyVariable: keyVariable, secretVariables: secrets, warnings: warnings)
+        let described = fromProfile ? chosen.map { client == nil ? $0.name : "client \($0.name)" } : nil
+        var choice = BackendChoice(target: target, profile: chosen, describedProfile: described,
+                                   keyVariable: keyVariable, secretVariables: secrets, warnings: warnings)
+        choice.client = client
+        return choice
     }
 
     /// The key from the environment, if set and not empty.

@@ -2,6 +2,9 @@
 /// state rule): the flags as given, before the precedence rules of `BackendChoice` apply.
 public struct BackendFlags: Sendable, Equatable {
     public var profile: String?
+    /// `--client NAME`: a `[clients.NAME]` of onboard.toml, used as a profile is, with its
+    /// limits.
+    public var client: String?
     public var baseURL: String?
     public var emulator: String?
     public var state: String?
@@ -10,8 +13,9 @@ public struct BackendFlags: Sendable, Equatable {
     public var config: String?
 
     public init(profile: String? = nil, baseURL: String? = nil, emulator: String? = nil, state: String? = nil,
-                ephemeral: Bool = false, config: String? = nil) {
+                ephemeral: Bool = false, config: String? = nil, client: String? = nil) {
         self.profile = profile
+        self.client = client
         self.baseURL = baseURL
         self.emulator = emulator
         self.state = state
@@ -26,6 +30,7 @@ public struct BackendFlags: Sendable, Equatable {
     public func conflict() -> String? {
         let chosen = [baseURL != nil, emulator != nil, state != nil || ephemeral].filter { $0 }.count
         if chosen > 1 { return "choose one backend: --base-url, --emulator, or --state/--ephemeral" }
+        if client != nil && profile != nil { return "--client and --profile exclude each other (a client holds its own backend, key variable and grants)" }
         return EmulatorState.conflict(state: state, ephemeral: ephemeral)
     }
 }

@@ -36,6 +36,8 @@ public struct OnboardConfig: Sendable, Equatable {
 
     public var defaultProfile: String?
     public var profiles: [String: Profile]
+    /// `[clients.NAME]` (OnboardConfig+Clients.swift).
+    public var clients: [String: Client] = [:]
     /// The file it came from, as given (for messages).
     public var path: String?
 
@@ -66,7 +68,8 @@ public struct OnboardConfig: Sendable, Equatable {
 
     public static func parse(_ text: String, path: String) throws(Failure) -> OnboardConfig {
         let root: [String: TOMLSubset.Value]
-        do { root = try TOMLSubset.parse(text) } catch { throw Failure(description: "\(path):\(error.line): \(error.message)") }
+        var lines: [String: Int] = [:]
+        do { root = try TOMLSubset.parse(text, lines: &lines) } catch { throw Failure(description: "\(path):\(error.line): \(error.message)") }
         var config = OnboardConfig(path: path)
         for (key, value) in root {
             switch (key, value) {
@@ -76,36 +79,49 @@ public struct OnboardConfig: Sendable, Equatable {
                     guard case .table(let fields) = body else {
                         throw Failure(description: "\(path): profiles.\(name) must be a table ([profiles.\(name)])")
                     }
-                    config.profiles[name] = try profile(name, fields, path)
+                    config.profiles[name] = try profile(name, fields, path, lines: lines)
+                }
+            case ("clients", .table(let clients)):
+                for (name, body) in clients {
+                    guard case .table(let fields) = body else {
+                        throw Failure(description: "\(path):\(lines["clients.\(name)"] ?? 0): clients.\(name) must be a table ([clients.\(name)])")
+                    }
+                    config.clients[name] = try client(name, fields, lines: lines, path: path)
                 }
             default:
-                throw Failure(description: "\(path): unknown setting '\(key)' (expected profile = \"name\" and [profiles.NAME] tables)")
+                let at = lines[key].map { "\(path):\($0)" } ?? path
+                throw Failure(description: "\(at): unknown setting '\(key)' (expected profile = \"name\", [profiles.NAME] and [clients.NAME] tables)")
             }
         }
         if let name = config.defaultProfile, config.profiles[name] == nil {
-            throw Failure(description: "\(path): profile = \"\(name)\" names no [profiles.\(name)] table")
+            throw Failure(description: "\(path):\(lines["profile"] ?? 1): profile = \"\(name)\" names no [profiles.\(name)] table")
         }
         return config
     }
 
-    private static func profile(_ name: String, _ fields: [String: TOMLSubset.Value], _ path: String) throws(Failure) -> Profile {
+    private static func profile(_ name: String, _ fields: [String: TOMLSubset.Value], _ file: String, lines: [String: Int]) throws(Failure) -> Profile {
         var p = Profile(name: name, ephemeral: false)
+        // `onboard.toml:7` for a key of the profile, `onboard.toml:5` for its header
+        func path(_ key: String? = nil) -> String {
+            let line = key.flatMap { lines["profiles.\(name).\($0)"] } ?? lines["profiles.\(name)"]
+            return line.map { "\(file):\($0)" } ?? file
+        }
         for (key, value) in fields {
             guard profileKeys.contains(key) else {
-                throw Failure(description: "\(path): profiles.\(name): unknown key '\(key)' (known: \(profileKeys.sorted().joined(separator: ", ")))")
+                throw Failure(description: "\(path(key)): profiles.\(name): unknown key '\(key)' (known: \(profileKeys.sorted().joined(separator: ", ")))")
             }
             if key == "permissions" {
                 guard case .table(let grants) = value else {
-                    throw Failure(description: "\(path): profiles.\(name).permissions must be a table ([profiles.\(name).permissions])")
+                    throw Failure(description: "\(path(key)): profiles.\(name).permissions must be a table ([profiles.\(name).permissions])")
                 }
                 for (kind, list) in grants {
                     guard permissionKeys.contains(kind), case .array(let items) = list else {
-                        throw Failure(description: "\(path): profiles.\(name).permissions: expected read, write or env = [\"...\"], got '\(kind)'")
+                        throw Failure(description: "\(path(key)): profiles.\(name).permissions: expected read, write or env = [\"...\"], got '\(kind)'")
                     }
                     var strings: [String] = []
                     for item in items {
                         guard case .string(let s) = item else {
-                            throw Failure(description: "\(path): profiles.\(name).permissions.\(kind) must list strings")
+                            throw Failure(description: "\(path(key)): profiles.\(name).permissions.\(kind) must list strings")
                         }
                         strings.append(s)
                     }
@@ -118,17 +134,17 @@ public struct OnboardConfig: Sendable, Equatable {
                 continue
             }
             if key == "ephemeral" {
-                guard case .bool(let b) = value else { throw Failure(description: "\(path): profiles.\(name).ephemeral must be true or false") }
+                guard case .bool(let b) = value else { throw Failure(description: "\(path(key)): profiles.\(name).ephemeral must be true or false") }
                 p.ephemeral = b
                 continue
             }
-            guard case .string(let s) = value else { throw Failure(description: "\(path): profiles.\(name).\(key) must be a string") }
+            guard case .string(let s) = value else { throw Failure(description: "\(path(key)): profiles.\(name).\(key) must be a string") }
             switch key {
             case "base_url": p.baseURL = s
             case "emulator": p.emulatorURL = s
             case "api_key_env":
                 guard !s.isEmpty, s.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
-                    throw Failure(description: "\(path): profiles.\(name).api_key_env must name an environment variable (like ACME_YOUSIGN_KEY), not hold a key")
+                    throw Failure(description: "\(path(key)): profiles.\(name).api_key_env must name an environment variable (like ACME_YOUSIGN_KEY), not hold a key")
                 }
                 p.apiKeyEnv = s
             case "state": p.state = s
@@ -137,7 +153,7 @@ public struct OnboardConfig: Sendable, Equatable {
         }
         let backends = [p.baseURL != nil, p.emulatorURL != nil, p.state != nil || p.ephemeral].filter { $0 }.count
         guard backends <= 1 else {
-            throw Failure(description: "\(path): profiles.\(name) names more than one backend (choose one of base_url, emulator, state/ephemeral)")
+            throw Failure(description: "\(path()): profiles.\(name) names more than one backend (choose one of base_url, emulator, state/ephemeral)")
         }
         return p
     }

@@ -1,11 +1,14 @@
 import Foundation
 
-/// The part of TOML that `onboard.toml` uses: comments, `[a.b]` tables, `key = value` with
-/// basic and literal strings, integers, floats, booleans and one-line arrays of those.
+/// The part of TOML that `onboard.toml` uses: comments, `[a.b]` tables, bare, quoted and
+/// dotted keys, basic and literal strings (one line), integers (decimal, hex, octal, binary),
+/// floats (with `inf` and `nan`), booleans and arrays (over several lines too), with TOML's rules
+/// on redefining tables and keys. Multi-line strings, inline tables, arrays of tables and dates
+/// are refused with a message naming the line, never misread. Tested against the official
+/// toml-test cases (Tests/OnboardRuntimeTests/toml-test).
 ///
 /// Why not a library: the one TOML package available offline here (LebJe/TOMLKit) depends on
-/// a package that is not (karwa/swift-checkit), so it cannot be resolved. Anything outside this
-/// subset is an error naming the line, never a silent misreading.
+/// a package that is not (karwa/swift-checkit), so it cannot be resolved.
 enum TOMLSubset {
     indirect enum Value: Equatable {
         case string(String)
@@ -23,164 +26,288 @@ enum TOMLSubset {
     }
 
     static func parse(_ text: String) throws(ParseError) -> [String: Value] {
+        var lines: [String: Int] = [:]
+        return try parse(text, lines: &lines)
+    }
+
+    /// Also gives the line of every key and table header, by dotted path (`clients.acme` is
+    /// the header's line, `clients.acme.concurrency` the key's), for messages.
+    static func parse(_ text: String, lines: inout [String: Int]) throws(ParseError) -> [String: Value] {
+        var parser = Parser(Array(text.unicodeScalars))
+        try parser.document()
+        lines = parser.lines
+        return parser.root
+    }
+
+    /// How a table came to be: TOML allows a `[header]` once, and dotted keys only through
+    /// tables that dotted keys made.
+    enum Origin { case header, implicit, dotted, value }
+
+    struct Parser {
+        let s: [Unicode.Scalar]
+        var i = 0
+        var line = 1
         var root: [String: Value] = [:]
+        var lines: [String: Int] = [:]
+        var origins: [[String]: Origin] = [:]
         var current: [String] = []
-        for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = n + 1
-            let trimmed = stripComment(String(raw)).trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty { continue }
-            if trimmed.hasPrefix("[") {
-                guard trimmed.hasSuffix("]"), !trimmed.hasPrefix("[[") else {
-                    throw ParseError(line: line, message: "a table header must look like [profiles.name]")
+
+        init(_ scalars: [Unicode.Scalar]) {
+            // (a byte-order mark was dropped with the file's decoding; a second one is an error)
+            s = scalars
+        }
+
+        var peek: Unicode.Scalar? { i < s.count ? s[i] : nil }
+        func at(_ offset: Int) -> Unicode.Scalar? { i + offset < s.count ? s[i + offset] : nil }
+        func fail(_ message: String) -> ParseError { ParseError(line: line, message: message) }
+
+        mutating func document() throws(ParseError) {
+            while true {
+                skipBlank()
+                guard let c = peek else { return }
+                if c == "\n" || c == "\r" { try newline(); continue }
+                if c == "#" { try comment(); continue }
+                if c == "[" { try header() } else { try keyValue() }
+                try endOfLine()
+            }
+        }
+
+        mutating func skipBlank() { while peek == " " || peek == "\t" { i += 1 } }
+
+        mutating func newline() throws(ParseError) {
+            if peek == "\r" {
+                guard at(1) == "\n" else { throw fail("a carriage return must be followed by a line feed") }
+                i += 1
+            }
+            i += 1
+            line += 1
+        }
+
+        mutating func comment() throws(ParseError) {
+            i += 1
+            while let c = peek, c != "\n" {
+                if c == "\r" && at(1) == "\n" { break }
+                if Self.isControl(c) { throw fail("a control character (U+\(String(c.value, radix: 16, uppercase: true))) in a comment") }
+                i += 1
+            }
+        }
+
+        /// After a header or a value: blanks, maybe a comment, then the end of the line.
+        mutating func endOfLine() throws(ParseError) {
+            skipBlank()
+            if peek == "#" { try comment() }
+            guard let c = peek else { return }
+            guard c == "\n" || c == "\r" else { throw fail("expected the end of the line, found '\(c)'") }
+            try newline()
+        }
+
+        static func isControl(_ c: Unicode.Scalar) -> Bool { (c.value < 0x20 && c != "\t") || c.value == 0x7F }
+
+        static func isBare(_ c: Unicode.Scalar) -> Bool {
+            ("a"..."z").contains(c) || ("A"..."Z").contains(c) || ("0"..."9").contains(c) || c == "_" || c == "-"
+        }
+
+        // MARK: keys and tables
+
+        mutating func key() throws(ParseError) -> [String] {
+            var parts: [String] = []
+            while true {
+                skipBlank()
+                guard let c = peek else { throw fail("expected a key") }
+                if c == "\"" || c == "'" {
+                    if at(1) == c && at(2) == c { throw fail("a key cannot be a multi-line string") }
+                    parts.append(c == "\"" ? try basicString() : try literalString())
+                } else if Self.isBare(c) {
+                    var k = ""
+                    while let b = peek, Self.isBare(b) { k.unicodeScalars.append(b); i += 1 }
+                    parts.append(k)
+                } else {
+                    throw fail("'\(c)' cannot start a key (bare keys are A-Z a-z 0-9 _ -; quote others)")
                 }
-                let keys = try keyPath(String(trimmed.dropFirst().dropLast()), line: line)
-                current = keys
-                try ensureTable(&root, keys, line: line)
-                continue
+                skipBlank()
+                guard peek == "." else { return parts }
+                i += 1
             }
-            guard let eq = indexOfEquals(trimmed) else {
-                throw ParseError(line: line, message: "expected key = value")
+        }
+
+        mutating func header() throws(ParseError) {
+            i += 1
+            if peek == "[" { throw fail("arrays of tables ([[name]]) are not supported in onboard.toml") }
+            let path = try key()
+            guard peek == "]" else { throw fail("a table header must look like [profiles.name]") }
+            i += 1
+            for n in 1..<path.count {
+                let prefix = Array(path.prefix(n))
+                switch origins[prefix] {
+                case .value?: throw fail("'\(prefix.joined(separator: "."))' is already a value, not a table")
+                case nil: origins[prefix] = .implicit
+                default: break
+                }
             }
-            let keys = try keyPath(String(trimmed[..<eq]), line: line)
-            let value = try parseValue(String(trimmed[trimmed.index(after: eq)...]).trimmingCharacters(in: .whitespaces), line: line)
-            try set(&root, current + keys, value, line: line)
-        }
-        return root
-    }
-
-    private static func stripComment(_ s: String) -> String {
-        var inBasic = false, inLiteral = false, escaped = false
-        for (i, c) in zip(s.indices, s) {
-            if escaped { escaped = false; continue }
-            if c == "\\" && inBasic { escaped = true; continue }
-            if c == "\"" && !inLiteral { inBasic.toggle() }
-            if c == "'" && !inBasic { inLiteral.toggle() }
-            if c == "#" && !inBasic && !inLiteral { return String(s[..<i]) }
-        }
-        return s
-    }
-
-    private static func indexOfEquals(_ s: String) -> String.Index? {
-        var inQuote: Character?
-        for i in s.indices {
-            let c = s[i]
-            if let q = inQuote { if c == q { inQuote = nil }; continue }
-            if c == "\"" || c == "'" { inQuote = c; continue }
-            if c == "=" { return i }
-        }
-        return nil
-    }
-
-    private static func keyPath(_ s: String, line: Int) throws(ParseError) -> [String] {
-        var keys: [String] = []
-        for part in s.split(separator: ".", omittingEmptySubsequences: false) {
-            var key = part.trimmingCharacters(in: .whitespaces)
-            if key.count >= 2, (key.hasPrefix("\"") && key.hasSuffix("\"")) || (key.hasPrefix("'") && key.hasSuffix("'")) {
-                key = String(key.dropFirst().dropLast())
-            } else if key.isEmpty || !key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) {
-                throw ParseError(line: line, message: "'\(s.trimmingCharacters(in: .whitespaces))' is not a valid key")
+            switch origins[path] {
+            case .header?: throw fail("the table [\(path.joined(separator: "."))] is defined twice")
+            case .dotted?: throw fail("the table [\(path.joined(separator: "."))] was already made by dotted keys")
+            case .value?: throw fail("'\(path.joined(separator: "."))' is already a value, not a table")
+            case .implicit?, nil: origins[path] = .header
             }
-            keys.append(key)
+            try Self.store(&root, path, nil, line: line)
+            current = path
+            lines[path.joined(separator: "."), default: line] = line
         }
-        return keys
-    }
 
-    static func parseValue(_ s: String, line: Int) throws(ParseError) -> Value {
-        if s.hasPrefix("\"") {
-            guard s.count >= 2, s.hasSuffix("\""), !s.hasPrefix("\"\"\"") else {
-                throw ParseError(line: line, message: "unterminated string (multi-line strings are not supported)")
+        mutating func keyValue() throws(ParseError) {
+            let keys = try key()
+            guard peek == "=" else { throw fail("expected key = value") }
+            i += 1
+            skipBlank()
+            let value = try self.value()
+            let full = current + keys
+            for n in (current.count + 1)..<full.count {
+                let prefix = Array(full.prefix(n))
+                switch origins[prefix] {
+                case nil: origins[prefix] = .dotted
+                case .dotted?: break
+                case .value?: throw fail("'\(prefix.joined(separator: "."))' is already a value, not a table")
+                case .header?, .implicit?: throw fail("dotted keys cannot add to the table [\(prefix.joined(separator: "."))], defined by a header")
+                }
             }
-            return .string(try unescape(String(s.dropFirst().dropLast()), line: line))
+            guard origins[full] == nil else { throw fail("'\(keys.joined(separator: "."))' is defined twice") }
+            origins[full] = .value
+            try Self.store(&root, full, value, line: line)
+            lines[full.joined(separator: ".")] = line
         }
-        if s.hasPrefix("'") {
-            guard s.count >= 2, s.hasSuffix("'") else { throw ParseError(line: line, message: "unterminated string") }
-            return .string(String(s.dropFirst().dropLast()))
+
+        /// Puts `value` at `path` (nil: makes the table), making the tables on the way.
+        static func store(_ table: inout [String: Value], _ path: [String], _ value: Value?, line: Int) throws(ParseError) {
+            let head = path[0]
+            if path.count == 1 {
+                if let value { table[head] = value } else if table[head] == nil { table[head] = .table([:]) }
+                return
+            }
+            var inner: [String: Value]
+            switch table[head] {
+            case nil: inner = [:]
+            case .table(let t)?: inner = t
+            default: throw ParseError(line: line, message: "'\(head)' is already a value, not a table")
+            }
+            try store(&inner, Array(path.dropFirst()), value, line: line)
+            table[head] = .table(inner)
         }
-        if s == "true" { return .bool(true) }
-        if s == "false" { return .bool(false) }
-        if s.hasPrefix("[") {
-            guard s.hasSuffix("]") else { throw ParseError(line: line, message: "an array must close on the same line") }
-            let inner = String(s.dropFirst().dropLast())
+
+        // MARK: values
+
+        mutating func value() throws(ParseError) -> Value {
+            guard let c = peek else { throw fail("expected a value after =") }
+            switch c {
+            case "\"", "'":
+                if at(1) == c && at(2) == c { throw fail("multi-line strings are not supported in onboard.toml; write the string on one line") }
+                return .string(c == "\"" ? try basicString() : try literalString())
+            case "[": return try array()
+            case "{": throw fail("inline tables ({ ... }) are not supported in onboard.toml; use a [table]")
+            case "\n", "\r", "#": throw fail("expected a value after =")
+            default: return try scalar()
+            }
+        }
+
+        mutating func array() throws(ParseError) -> Value {
+            i += 1
             var items: [Value] = []
-            for item in splitArray(inner) where !item.trimmingCharacters(in: .whitespaces).isEmpty {
-                items.append(try parseValue(item.trimmingCharacters(in: .whitespaces), line: line))
-            }
-            return .array(items)
-        }
-        let digits = s.replacingOccurrences(of: "_", with: "")
-        if let i = Int64(digits) { return .integer(i) }
-        if let d = Double(digits) { return .double(d) }
-        throw ParseError(line: line, message: "cannot read the value \(s) (strings need quotes)")
-    }
-
-    private static func splitArray(_ s: String) -> [String] {
-        var parts: [String] = [], current = "", quote: Character?
-        for c in s {
-            if let q = quote {
-                current.append(c)
-                if c == q { quote = nil }
-            } else if c == "\"" || c == "'" {
-                quote = c
-                current.append(c)
-            } else if c == "," {
-                parts.append(current)
-                current = ""
-            } else {
-                current.append(c)
+            while true {
+                try skipInArray()
+                guard let c = peek else { throw fail("an array is not closed with ]") }
+                if c == "]" { i += 1; return .array(items) }
+                if c == "," { throw fail("an array has an empty item (two commas, or a comma first)") }
+                items.append(try value())
+                try skipInArray()
+                if peek == "," { i += 1; continue }
+                guard peek == "]" else { throw fail("expected , or ] in an array") }
             }
         }
-        parts.append(current)
-        return parts
-    }
 
-    private static func unescape(_ s: String, line: Int) throws(ParseError) -> String {
-        var out = "", escaped = false
-        for c in s {
-            if escaped {
-                switch c {
-                case "n": out.append("\n")
-                case "t": out.append("\t")
-                case "\\": out.append("\\")
-                case "\"": out.append("\"")
-                default: throw ParseError(line: line, message: "unsupported escape \\\(c)")
+        mutating func skipInArray() throws(ParseError) {
+            while let c = peek {
+                if c == " " || c == "\t" { i += 1 } else if c == "\n" || c == "\r" { try newline() } else if c == "#" { try comment() } else { return }
+            }
+        }
+
+        mutating func basicString() throws(ParseError) -> String {
+            i += 1
+            var out = String.UnicodeScalarView()
+            while true {
+                guard let c = peek, c != "\n", c != "\r" else { throw fail("unterminated string (multi-line strings are not supported)") }
+                i += 1
+                if c == "\"" { return String(out) }
+                if c == "\\" {
+                    guard let e = peek else { throw fail("unterminated string") }
+                    i += 1
+                    switch e {
+                    case "b": out.append("\u{08}")
+                    case "t": out.append("\t")
+                    case "n": out.append("\n")
+                    case "f": out.append("\u{0C}")
+                    case "r": out.append("\r")
+                    case "\"": out.append("\"")
+                    case "\\": out.append("\\")
+                    case "u", "U":
+                        let count = e == "u" ? 4 : 8
+                        guard i + count <= s.count else { throw fail("a \\\(e) escape needs \(count) hex digits") }
+                        let digits = String(String.UnicodeScalarView(s[i..<i + count]))
+                        guard digits.allSatisfy(\.isHexDigit), let code = UInt32(digits, radix: 16), let scalar = Unicode.Scalar(code) else {
+                            throw fail("\\\(e)\(digits) is not a Unicode scalar value")
+                        }
+                        i += count
+                        out.append(scalar)
+                    default: throw fail("unsupported escape \\\(e)")
+                    }
+                    continue
                 }
-                escaped = false
-            } else if c == "\\" {
-                escaped = true
-            } else if c == "\"" {
-                throw ParseError(line: line, message: "unexpected quote inside a string")
-            } else {
+                if Self.isControl(c) { throw fail("a control character (U+\(String(c.value, radix: 16, uppercase: true))) in a string; escape it") }
                 out.append(c)
             }
         }
-        return out
-    }
 
-    private static func ensureTable(_ root: inout [String: Value], _ keys: [String], line: Int) throws(ParseError) {
-        guard let first = keys.first else { return }
-        var inner: [String: Value]
-        switch root[first] {
-        case nil: inner = [:]
-        case .table(let t)?: inner = t
-        default: throw ParseError(line: line, message: "'\(first)' is already a value, not a table")
+        mutating func literalString() throws(ParseError) -> String {
+            i += 1
+            var out = String.UnicodeScalarView()
+            while true {
+                guard let c = peek, c != "\n", c != "\r" else { throw fail("unterminated string") }
+                i += 1
+                if c == "'" { return String(out) }
+                if Self.isControl(c) { throw fail("a control character (U+\(String(c.value, radix: 16, uppercase: true))) in a string") }
+                out.append(c)
+            }
         }
-        try ensureTable(&inner, Array(keys.dropFirst()), line: line)
-        root[first] = .table(inner)
-    }
 
-    private static func set(_ root: inout [String: Value], _ keys: [String], _ value: Value, line: Int) throws(ParseError) {
-        if keys.count == 1 {
-            guard root[keys[0]] == nil else { throw ParseError(line: line, message: "'\(keys[0])' is defined twice") }
-            root[keys[0]] = value
-            return
+        mutating func scalar() throws(ParseError) -> Value {
+            var token = ""
+            while let c = peek, c != " ", c != "\t", c != "\n", c != "\r", c != ",", c != "]", c != "}", c != "#" {
+                token.unicodeScalars.append(c)
+                i += 1
+            }
+            if token == "true" { return .bool(true) }
+            if token == "false" { return .bool(false) }
+            if let v = Self.number(token) { return v }
+            if token.wholeMatch(of: /\d{4}-\d{2}-\d{2}.*|\d{2}:\d{2}.*/) != nil {
+                throw fail("dates and times are not supported in onboard.toml; quote it as a string")
+            }
+            throw fail("cannot read the value \(token) (strings need quotes)")
         }
-        var inner: [String: Value]
-        switch root[keys[0]] {
-        case nil: inner = [:]
-        case .table(let t)?: inner = t
-        default: throw ParseError(line: line, message: "'\(keys[0])' is already a value, not a table")
+
+        static func number(_ t: String) -> Value? {
+            let digits = t.replacingOccurrences(of: "_", with: "")
+            if t.wholeMatch(of: /[+-]?(0|[1-9](_?[0-9])*)/) != nil { return Int64(digits).map(Value.integer) }
+            if t.wholeMatch(of: /0x[0-9A-Fa-f](_?[0-9A-Fa-f])*/) != nil { return Int64(digits.dropFirst(2), radix: 16).map(Value.integer) }
+            if t.wholeMatch(of: /0o[0-7](_?[0-7])*/) != nil { return Int64(digits.dropFirst(2), radix: 8).map(Value.integer) }
+            if t.wholeMatch(of: /0b[01](_?[01])*/) != nil { return Int64(digits.dropFirst(2), radix: 2).map(Value.integer) }
+            if t.wholeMatch(of: /[+-]?(0|[1-9](_?[0-9])*)(\.[0-9](_?[0-9])*([eE][+-]?[0-9](_?[0-9])*)?|[eE][+-]?[0-9](_?[0-9])*)/) != nil {
+                return Double(digits).map(Value.double)
+            }
+            switch t {
+            case "inf", "+inf": return .double(.infinity)
+            case "-inf": return .double(-.infinity)
+            case "nan", "+nan", "-nan": return .double(.nan)
+            default: return nil
+            }
         }
-        try set(&inner, Array(keys.dropFirst()), value, line: line)
-        root[keys[0]] = .table(inner)
     }
 }
