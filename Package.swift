@@ -85,7 +85,9 @@ let package = Package(
             ]
         ),
         // Runs and their journals (run store, leases): plain data over SQLite (GRDB). No Lua.
-        .target(name: "OnboardRuns", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "OnboardRuns", dependencies: [
+            "YousignWire", "JSONCodec", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         // The only place Lua meets the API: the `yousign` module, the flow host (every effect a
         // flow has goes through it), files.
         .target(
@@ -129,9 +131,10 @@ let package = Package(
         ),
         .testTarget(
             name: "OnboardRuntimeTests",
-            dependencies: ["OnboardRuntime", "OnboardRuns", "LuaKit", "YousignAPI", "YousignEmulator", "YousignWire", "JSONCodec"]
+            dependencies: ["OnboardRuntime", "OnboardRuns", "LuaKit", "YousignAPI", "YousignEmulator", "YousignWire", "JSONCodec"],
+            exclude: ["toml-test"]
         ),
-        .testTarget(name: "OnboardRunsTests", dependencies: ["OnboardRuns"]),
+        .testTarget(name: "OnboardRunsTests", dependencies: ["OnboardRuns", "YousignWire", "JSONCodec"]),
         .testTarget(name: "OnboardREPLTests", dependencies: ["OnboardREPL", "OnboardRuntime", "LuaKit"]),
         .testTarget(name: "OnboardCLITests", dependencies: ["onboard"]),
     ],

@@ -85,6 +85,11 @@ public struct RunRecord: Sendable, Equatable {
     public var steps: Int
     /// How many times the run was started: 1, then one more for each resume.
     public var attempts: Int
+    /// The client of onboard.toml it ran for (`--client`), if any.
+    public var client: String? = nil
+    /// The batch it is a row of, and which row (1 for the first after the header).
+    public var batch: String? = nil
+    public var row: Int? = nil
 
     /// The status as a reader should see it: a live run whose lease holder is gone is
     /// `interrupted`.
@@ -104,9 +109,15 @@ public struct NewRun: Sendable {
     public var command: [String]
     public var folder: String
     public var backend: String
+    public var client: String?
+    public var batch: String?
+    public var row: Int?
 
     public init(flow: String, flowHash: String, script: [UInt8]? = nil, arguments: [String], command: [String], folder: String,
-                backend: String) {
+                backend: String, client: String? = nil, batch: String? = nil, row: Int? = nil) {
+        self.client = client
+        self.batch = batch
+        self.row = row
         self.flow = flow
         self.flowHash = flowHash
         self.script = script

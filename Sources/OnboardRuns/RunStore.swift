@@ -119,6 +119,8 @@ public final class RunStore: Sendable {
                 ) WITHOUT ROWID;
                 """)
         }
+        m.registerMigration("v2-batches", migrate: migrateBatches)
+        m.registerMigration("v2-rate", migrate: migrateRate)
         return m
     }
 
