@@ -1,3 +1,4 @@
+import JSONCodec
 import LuaKit
 
 /// One run of a flow script, like `lua FILE ARGS...`: a fresh sandboxed state, the `arg` table
@@ -11,6 +12,8 @@ public struct ScriptRun {
     public var preludes: [ScriptSource]
     public var script: ScriptSource?
     public var arguments: [String]
+    /// A batch row: the script's first argument, as a table (`local row = ...`), before `arguments`.
+    public var row: JSONValue?
     /// argv entries before the script (`onboard`, `run`, flags): `arg[-n] ... arg[-1]`.
     public var interpreterArguments: [String]
     /// The script's name as given (`arg[0]`); `onboard` when there is no script.
@@ -56,8 +59,9 @@ public struct ScriptRun {
             try state.execute(prelude.bytes, chunkName: prelude.chunkName)
         }
         guard let script else { return [] }
+        let strings = arguments.map { LuaValue.string(LuaString($0)) }
         return try state.execute(script.bytes, chunkName: script.chunkName,
-                                 arguments: arguments.map { .string(LuaString($0)) })
+                                 arguments: (row.map { [LuaValue(json: $0)] } ?? []) + strings)
     }
 
     /// A sandboxed state with the host modules, `require` and `arg` in place.

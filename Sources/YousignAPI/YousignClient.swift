@@ -18,12 +18,15 @@ public final class YousignClient: Sendable {
     public let timeout: Duration
     let clock: any WaitClock
     let limiter = ClientRateLimiter()
+    /// Spaces requests within the key's quota, shared with every client of the same key.
+    public let gate: (any RequestGate)?
     let logger: Logger
 
     public init(
         transport: any Transport, apiKey: APIKey, retry: RetryPolicy = .default, timeout: Duration = .seconds(30),
-        clock: any WaitClock = SystemWaitClock(), logger: Logger = Logger(label: "onboard.yousign")
+        clock: any WaitClock = SystemWaitClock(), gate: (any RequestGate)? = nil, logger: Logger = Logger(label: "onboard.yousign")
     ) {
+        self.gate = gate
         self.transport = transport
         self.apiKey = apiKey
         self.retry = retry
@@ -54,11 +57,19 @@ public final class YousignClient: Sendable {
             }
             // a cancelled task (Ctrl-C) sends nothing more: the backoff sleep returned early
             if Task.isCancelled { throw .interrupted(call, inFlight: false, resending: attempt > 1) }
+            if let gate {
+                await gate.admit()
+                if Task.isCancelled {
+                    await gate.observe(status: nil, headers: [:])
+                    throw .interrupted(call, inFlight: false, resending: attempt > 1)
+                }
+            }
             let started = ContinuousClock.now
             let response: WireResponse
             do {
                 response = try await transport.send(request, timeout: timeout)
             } catch {
+                await gate?.observe(status: nil, headers: [:])
                 if error.kind == .cancelled { throw .interrupted(call, inFlight: true, resending: attempt > 1) }
                 let type = error.kind == .timeout ? "transport.timeout" : "transport.error"
                 let failure = YousignError(status: nil, type: type, detail: apiKey.redact(error.message),
@@ -70,6 +81,7 @@ public final class YousignClient: Sendable {
                 attempt += 1
                 continue
             }
+            await gate?.observe(status: response.status, headers: response.headers)
             if ClientRateLimiter.exhausted(response.headers) { await limiter.observe(response.headers, now: clock.now()) }
             logger.debug("\(call.method) \(call.path) -> \(response.status) (\(started.duration(to: .now).milliseconds) ms)")
             if (200...299).contains(response.status) {

@@ -11,6 +11,8 @@ public struct JournalStop: Error, Sendable, Equatable, CustomStringConvertible {
         case uncertain
         case cancelled
         case store
+        /// Asked to stop at its next step (Ctrl-C in a batch): resumable as it is.
+        case interrupted
     }
 
     public var kind: Kind

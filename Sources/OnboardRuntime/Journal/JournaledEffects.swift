@@ -30,6 +30,7 @@ public final class JournaledEffects: FlowEffects, @unchecked Sendable {
     private let stopSlot = Mutex<JournalStop?>(nil)
     private var stopped: JournalStop? { stopSlot.withLock { $0 } }
     private var spans: [Span] = []
+    private let stopRequest = Mutex<String?>(nil)
 
     /// An open `yousign.wait`: the current round's entries, held back until the round proves
     /// to be the last one or does something that must be journaled at once.
@@ -101,6 +102,7 @@ public final class JournaledEffects: FlowEffects, @unchecked Sendable {
                 guard entry.state == .intent else { return JournalCodec.decode(entry) }
                 return settle(entry.step, ready.call, saveTo: ready.saveTo, key: key)
             }
+            if let asked = stopIfAsked() { return .failure(asked) }
             return live(ready, key: key, digest: digest, detail: detail)
         }
     }
@@ -133,6 +135,7 @@ public final class JournaledEffects: FlowEffects, @unchecked Sendable {
                     return result
                 }
             }
+            if let asked = stopIfAsked() { return .failure(asked) }
             let entry = JournalEntry(step: 0, kind: .control, key: key, digest: digest, detail: text, state: action.isRead ? .done : .intent,
                                      outputAt: output.total, at: Date().timeIntervalSince1970)
             if action.isRead {
@@ -166,6 +169,7 @@ public final class JournaledEffects: FlowEffects, @unchecked Sendable {
                 consume()
                 return value
             }
+            if stopIfAsked() != nil { return 0 }
             let value = host.now()
             let (kind, bytes) = JournalCodec.number(value)
             record(JournalEntry(step: 0, kind: .now, key: "now", resultKind: kind, result: bytes, outputAt: output.total,
@@ -185,7 +189,7 @@ public final class JournaledEffects: FlowEffects, @unchecked Sendable {
                 consume()
                 return false
             }
-            return true
+            return stopIfAsked() == nil
         }
         guard live else { return }
         // outside the lock: Ctrl-C reaches the host's sleep through `host.interruptWaits`
@@ -206,6 +210,7 @@ public final class JournaledEffects: FlowEffects, @unchecked Sendable {
                 consume()
                 return value
             }
+            if stopIfAsked() != nil { return 0 }
             let value = host.randomSeed()
             record(JournalEntry(step: 0, kind: .seed, key: "seed", resultKind: "value", result: Array("\(value)".utf8),
                                 outputAt: output.total, at: Date().timeIntervalSince1970), safe: true)
@@ -232,6 +237,7 @@ public final class JournaledEffects: FlowEffects, @unchecked Sendable {
                 consume()
                 return value
             }
+            if let asked = stopIfAsked() { return .failure(asked) }
             record(JournalEntry(step: 0, kind: .env, key: key, digest: digest, outputAt: output.total, at: Date().timeIntervalSince1970),
                    safe: true)
             return value
@@ -252,6 +258,7 @@ public final class JournaledEffects: FlowEffects, @unchecked Sendable {
                     consume()
                     return started
                 }
+                if stopIfAsked() != nil { return 0 }
                 let started = host.now()
                 let (kind, bytes) = JournalCodec.number(started)
                 record(JournalEntry(step: 0, kind: .wait, key: "wait", detail: "{\"timeout\":\(timeout)}", resultKind: kind, result: bytes,
@@ -426,6 +433,16 @@ public final class JournaledEffects: FlowEffects, @unchecked Sendable {
     }
 
     // MARK: stopping
+
+    /// Asks the run to stop before its next effect that is not replayed (Ctrl-C in a batch):
+    /// what it is doing now finishes and is journaled, the rest waits for a resume.
+    public func stopAtNextStep(_ why: String) { stopRequest.withLock { $0 = why } }
+
+    /// Halts the run when `stopAtNextStep` asked for it.
+    private func stopIfAsked() -> FlowFailure? {
+        guard stopped == nil, let why = stopRequest.withLock({ $0 }) else { return nil }
+        return halt(JournalStop(.interrupted, why))
+    }
 
     /// Stops the run (the first reason is kept) and returns the failure every effect now gets.
     @discardableResult

@@ -20,29 +20,47 @@ public enum WorkerProcess {
             FileHandle.standardError.write(Data("onboard worker: no start message (this command is run by onboard itself)\n".utf8))
             exit(2)
         }
-        applyResourceLimits(start.limits, session: op == .repl)
+        // a pooled worker runs many scripts: each has its deadline, watched by the parent
+        applyResourceLimits(start.limits, session: op == .repl || start.pooled)
         leaveTheNetwork()
-        let effects = RemoteEffects(backendSummary: start.backendSummary, hasEmulator: start.hasEmulator, input: input, output: output)
-        if op == .repl { repl(start, effects: effects, input: input, probe: header["probe"]) }
+        if op == .repl {
+            let effects = RemoteEffects(backendSummary: start.backendSummary, hasEmulator: start.hasEmulator, input: input, output: output)
+            repl(start, effects: effects, input: input, probe: header["probe"])
+        }
         // a process group of its own, as a REPL session's: the terminal's Ctrl-C goes to the
         // parent only, which stops the API call in flight, names it, and kills this process
         _ = setpgid(0, 0)
-        let run = scriptRun(start, effects: effects)
-        var done: [String: JSONValue] = [:]
-        do {
-            _ = try LuaThread.run {
-                let state = try run.makeState()
-                defer { state.close() }
-                let sandbox = try lockDown(start, probe: header["probe"], effects: effects)
-                effects.started(sandbox: sandbox)
-                try run.execute(in: state)
+        // every script of a pooled worker runs on this one Lua thread, which the first locks
+        // down (Landlock binds the thread that asks and the threads it starts)
+        _ = try? LuaThread.run {
+            var start = start, probe = header["probe"]
+            var sandbox: KernelSandbox?
+            while true {
+                let effects = RemoteEffects(backendSummary: start.backendSummary, hasEmulator: start.hasEmulator, input: input, output: output)
+                effects.finish(runOne(start, probe: probe, effects: effects, sandbox: &sandbox))
+                guard start.pooled, let (next, blob) = try? WorkerWire.read(input), WorkerOp(of: next) == .start,
+                      let following = try? WorkerStart.decode(next, blob) else { break }
+                (start, probe) = (following, nil)
             }
-            done["status"] = "ok"
-        } catch {
-            done = describe(error)
         }
-        effects.finish(.message(.done, done))
         exit(0)
+    }
+
+    /// One script in a fresh state: the `done` message. The first script of the process locks
+    /// it down; the later ones (a pooled worker) find it locked.
+    static func runOne(_ start: WorkerStart, probe: JSONValue?, effects: RemoteEffects, sandbox: inout KernelSandbox?) -> JSONValue {
+        let run = scriptRun(start, effects: effects)
+        do {
+            let state = try run.makeState()
+            defer { state.close() }
+            let locked = try sandbox ?? lockDown(start, probe: probe, effects: effects)
+            sandbox = locked
+            effects.started(sandbox: locked)
+            try run.execute(in: state)
+            return .message(.done, ["status": "ok"])
+        } catch {
+            return .message(.done, describe(error))
+        }
     }
 
     /// The worker's `ScriptRun`: effects and modules through the parent.
@@ -51,6 +69,7 @@ public enum WorkerProcess {
             preludes: start.preludes, script: start.script, arguments: start.arguments,
             interpreterArguments: start.interpreterArguments, scriptName: start.scriptName, limits: start.limits,
             stdlibFolder: start.stdlibFolder, output: { effects.write($0) }, host: effects)
+        run.row = start.row
         run.modules = RemoteModules(
             effects: effects, searcher: ModuleSearcher(scriptFolder: start.script?.folder ?? ".", stdlibFolder: start.stdlibFolder))
         return run

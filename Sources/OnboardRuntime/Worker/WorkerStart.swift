@@ -7,6 +7,8 @@ struct WorkerStart {
     var preludes: [ScriptSource]
     var script: ScriptSource?
     var arguments: [String]
+    /// A batch row, the script's first argument.
+    var row: JSONValue?
     var interpreterArguments: [String]
     var scriptName: String?
     var limits: LuaLimits
@@ -15,6 +17,9 @@ struct WorkerStart {
     var hasEmulator: Bool
     /// Both kernel layers or no run (`ONBOARD_REQUIRE_KERNEL_SANDBOX=1` in the parent).
     var requireKernelSandbox = KernelSandbox.requiredByEnvironment
+    /// A worker of a pool (`onboard batch`): after `done` it waits for the next `start`, and
+    /// runs it in a fresh state.
+    var pooled = false
 
     /// The `start` message (`repl` for a REPL session).
     func encode(op: WorkerOp = .start) -> (JSONValue, [UInt8]) {
@@ -37,9 +42,11 @@ struct WorkerStart {
             ]),
         ]
         if let script { header["script"] = source(script) }
+        if let row { header["row"] = row }
         if let scriptName { header["script_name"] = .string(scriptName) }
         if let stdlibFolder { header["stdlib"] = .string(stdlibFolder) }
         if requireKernelSandbox { header["require_kernel_sandbox"] = true }
+        if pooled { header["pooled"] = true }
         return (.object(header), blob)
     }
 
@@ -63,6 +70,8 @@ struct WorkerStart {
             scriptName: h["script_name"]?.stringValue, limits: limits, stdlibFolder: h["stdlib"]?.stringValue,
             backendSummary: h["backend"]?.stringValue ?? "", hasEmulator: h["has_emulator"]?.boolValue ?? false)
         start.requireKernelSandbox = h["require_kernel_sandbox"]?.boolValue ?? false
+        start.row = h["row"]
+        start.pooled = h["pooled"]?.boolValue ?? false
         return start
     }
 }

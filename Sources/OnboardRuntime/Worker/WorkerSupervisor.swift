@@ -43,6 +43,10 @@ public struct WorkerSupervisor: Sendable {
         let exited = DispatchSemaphore(value: 0)
         let executable: String
         let failure: String?
+        /// The worker's standard error, its last lines kept for a crash report.
+        private(set) var stderrText: DataCollector?
+        /// Whether a run has used it (a pooled worker serves many).
+        var hasRun = false
 
         init(executable: String, arguments: [String]) {
             self.executable = executable
@@ -69,7 +73,10 @@ public struct WorkerSupervisor: Sendable {
                 }
             } catch { failure = "cannot start the worker process: \(error)" }
             self.failure = failure
+            if failure == nil { stderrText = DataCollector(errors.fileHandleForReading) }
         }
+
+        var pid: pid_t { process.processIdentifier }
 
         /// Workers of this process not yet reaped, for `killRunningWorkers`.
         static let running = Mutex<Set<pid_t>>([])
@@ -104,11 +111,18 @@ public struct WorkerSupervisor: Sendable {
         }
         let worker = prepared.flatMap { $0.executable == executable && arguments == ["worker"] && $0.failure == nil ? $0 : nil }
             ?? Spawned(executable: executable, arguments: arguments)
-        if let failure = worker.failure { return .crashed(failure) }
+        return converse(worker, run, effects: effects, output: output).outcome
+    }
+
+    /// One run in `worker`: the conversation to its `done`. A pooled worker (`pooled`) is left
+    /// running after a clean end, ready for the next run (`reusable`); otherwise, and after a
+    /// kill or a crash, the worker is ended and reaped.
+    func converse(_ worker: Spawned, _ run: ScriptRun, effects: any FlowEffects, pooled: Bool = false,
+                  output: @escaping @Sendable (UnsafeRawBufferPointer) -> Void) -> (outcome: Outcome, reusable: Bool) {
+        if let failure = worker.failure { return (.crashed(failure), false) }
         let process = worker.process
-        let (toWorker, fromWorker, errors) = (worker.toWorker, worker.fromWorker, worker.errors)
+        let (toWorker, fromWorker) = (worker.toWorker, worker.fromWorker)
         let waitForExit = { worker.waitForExit() }
-        let stderrText = DataCollector(errors.fileHandleForReading)
         let writeFD = toWorker.fileHandleForWriting.fileDescriptor
         let readFD = fromWorker.fileHandleForReading.fileDescriptor
         signal(SIGPIPE, SIG_IGN)
@@ -116,8 +130,8 @@ public struct WorkerSupervisor: Sendable {
         // the deadline is watched by a thread of its own: Dispatch's global queues have as many
         // threads as cores, and blocking reads elsewhere could hold the kill back
         let killed = KillFlag()
-        let finishedRunning = DispatchSemaphore(value: 0)
         let startedRunning = DispatchSemaphore(value: 0)
+        let finishedRunning = DispatchSemaphore(value: 0)
         // woken when the conversation ends, or when the watchdog kills the worker
         let wake = DispatchSemaphore(value: 0)
         if let time = run.limits.time {
@@ -128,18 +142,27 @@ public struct WorkerSupervisor: Sendable {
                 // script's time), but a worker that never gets there is not waited for forever
                 let ready = startedRunning.wait(timeout: .now() + .seconds(30)) == .success
                 if !ready || finishedRunning.wait(timeout: .now() + .nanoseconds(Int(min(grace, 1e9) * 1e9))) == .timedOut {
-                    killed.set()
-                    kill(pid, SIGKILL)
-                    wake.signal()
+                    // a run that ended meanwhile keeps its worker (a pooled one runs the next)
+                    if killed.setUnlessEnded() {
+                        kill(pid, SIGKILL)
+                        wake.signal()
+                    }
                 }
             }
             watcher.stackSize = 64 << 10
             watcher.start()
         }
-        let start = WorkerStart(
+        defer {
+            killed.end()
+            startedRunning.signal()
+            finishedRunning.signal()
+        }
+        var start = WorkerStart(
             preludes: run.preludes, script: run.script, arguments: run.arguments, interpreterArguments: run.interpreterArguments,
             scriptName: run.scriptName, limits: run.limits, stdlibFolder: run.stdlibFolder,
             backendSummary: effects.backendSummary, hasEmulator: effects.hasEmulator)
+        start.row = run.row
+        start.pooled = pooled
         let (startHeader, startBlob) = start.encode()
         let modules = ModuleSearcher(scriptFolder: run.script?.folder ?? ".", stdlibFolder: run.stdlibFolder)
         let state = ConversationState()
@@ -179,24 +202,25 @@ public struct WorkerSupervisor: Sendable {
         wake.wait()
         if killed.isSet && !state.isFinished {
             waitForExit()
-            return .killedAtDeadline(duringHostCall: state.currentRequest)
+            return (.killedAtDeadline(duringHostCall: state.currentRequest), false)
         }
         let finished = state.finished
         let protocolError = state.protocolError
+        if pooled, let finished, !killed.isSet, process.isRunning { return (.finished(finished), true) }
         try? toWorker.fileHandleForWriting.close()
         // a worker that stopped talking before `done` (garbage, an early exit) is ended here
         let stoppedByUs = finished == nil && process.isRunning
         if finished == nil { kill(process.processIdentifier, SIGKILL) }
         waitForExit()
-        if let finished { return .finished(finished) }
-        if killed.isSet { return .killedAtDeadline(duringHostCall: nil) }
-        let detail = stderrText.text().split(separator: "\n").suffix(3).joined(separator: " | ")
+        if let finished { return (.finished(finished), false) }
+        if killed.isSet { return (.killedAtDeadline(duringHostCall: nil), false) }
+        let detail = (worker.stderrText?.text() ?? "").split(separator: "\n").suffix(3).joined(separator: " | ")
         if process.terminationReason == .uncaughtSignal && !(stoppedByUs && process.terminationStatus == SIGKILL) {
             let name = String(cString: strsignal(process.terminationStatus))
-            return .crashed("the worker process died on signal \(process.terminationStatus) (\(name))" + (detail.isEmpty ? "" : ": \(detail)"))
+            return (.crashed("the worker process died on signal \(process.terminationStatus) (\(name))" + (detail.isEmpty ? "" : ": \(detail)")), false)
         }
-        return .crashed("the worker process exited with status \(process.terminationStatus) before the script finished"
-                        + (protocolError.map { " (\($0))" } ?? "") + (detail.isEmpty ? "" : ": \(detail)"))
+        return (.crashed("the worker process exited with status \(process.terminationStatus) before the script finished"
+                        + (protocolError.map { " (\($0))" } ?? "") + (detail.isEmpty ? "" : ": \(detail)")), false)
     }
 
     /// A request in words, for the message when the time limit passes during it.
@@ -291,12 +315,21 @@ private final class ConversationState: @unchecked Sendable {
 private final class KillFlag: @unchecked Sendable {
     private let lock = NSLock()
     private var value = false
-    func set() { lock.withLock { value = true } }
+    private var ended = false
+    /// Sets the flag unless the run has ended: the watchdog's decision to kill.
+    func setUnlessEnded() -> Bool {
+        lock.withLock {
+            guard !ended else { return false }
+            value = true
+            return true
+        }
+    }
+    func end() { lock.withLock { ended = true } }
     var isSet: Bool { lock.withLock { value } }
 }
 
 /// Reads a pipe to its end in the background (the worker's standard error, for crash reports).
-private final class DataCollector: @unchecked Sendable {
+final class DataCollector: @unchecked Sendable {
     private let lock = NSLock()
     private var data = Data()
     private let done = DispatchSemaphore(value: 0)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import LuaKit
 import YousignAPI
 
@@ -15,7 +16,7 @@ public enum YousignModule {
     /// Installs `yousign` (and `emulator` when the backend is one) as preloaded modules and
     /// globals, and routes `os.time`, `os.date` and `math.random`'s seed through `host`.
     public static func install(in state: LuaState, host: any FlowEffects, stdlibFolder: String?) throws(LuaError) {
-        guard let stdlibFolder, let source = FileManager.default.contents(atPath: stdlibFolder + "/yousign.lua") else {
+        guard let stdlibFolder, let source = source(stdlibFolder + "/yousign.lua") else {
             throw LuaError(status: .runtime, message: "the yousign module's Lua side (stdlib/yousign.lua) was not found; set ONBOARD_STDLIB to the stdlib folder")
         }
         let results = try state.execute([UInt8](source), chunkName: StdlibLocator.chunkPrefix + "yousign.lua",
@@ -26,6 +27,17 @@ public enum YousignModule {
         try state.preload("yousign", results[0])
         if host.hasEmulator { try state.preload("emulator", results[1]) }
         _ = try state.call(results[2], [.integer(host.randomSeed())])
+    }
+
+    /// stdlib/yousign.lua as first read by this process: a pooled worker builds a state for each
+    /// run after its lock-down, when no file can be opened any more.
+    private static let sources = Mutex<[String: Data]>([:])
+
+    static func source(_ path: String) -> Data? {
+        if let known = sources.withLock({ $0[path] }) { return known }
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        sources.withLock { $0[path] = data }
+        return data
     }
 
     /// Every operation as one line `index name path-parameters paginated(0|1)`, parsed by
