@@ -9,12 +9,15 @@
 local flow = require("flow")  -- stdlib/flow.lua: step, template, group, send_contract
 local here = flow.here()      -- this script's folder, where files/ is
 assert(emulator, "this flow needs the emulator: its magic file names pick the results and it signs for the signer")
+local row = ...  -- a row of `onboard batch` (columns company and email, docs/automations.md), or nothing
+local customer = type(row) == "table" and row.company or "Emulated Company SAS"
+local email = type(row) == "table" and row.email or "camille.martin@example.com"
 
 -- 1. The template is scoped to one workspace, so the session inherits it: no workspace_id needed.
 local template = flow.template("Business onboarding")
 local session = yousign.workflow_sessions.create{
   workflow_template_id = template.id,
-  name = "Onboarding of Emulated Company SAS",
+  name = "Onboarding of " .. customer,
 }
 flow.step(1, "POST /v3/workflow_sessions", session)
 assert(session.status == "awaiting", "a new session is awaiting, not " .. session.status)
@@ -74,7 +77,7 @@ assert(session.status == "ongoing", "the session should be ongoing, not " .. ses
 local sr, signer = flow.send_contract(session, {
   name = name .. " account agreement",
   file = here .. "/files/contract.pdf",
-  signer = { first_name = rep.first_name, last_name = rep.last_name, email = "camille.martin@example.com", locale = "fr" },
+  signer = { first_name = rep.first_name, last_name = rep.last_name, email = email, locale = "fr" },
 })
 assert(sr.status == "ongoing", "the activated signature request is " .. sr.status)
 assert(yousign.signature_requests.get(sr.id).workspace_id == session.workspace_id,

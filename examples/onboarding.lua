@@ -8,7 +8,13 @@
 -- 5. send the contract: a signature request with a document, a signer and a signature field
 -- 6. Kelly signs (the emulator stands in for her), and the session is done.
 local first_name, last_name = ...
+local email
+if type(first_name) == "table" then  -- a row of `onboard batch` (docs/automations.md)
+  local row = first_name
+  first_name, last_name, email = row.first_name, row.last_name, row.email
+end
 first_name, last_name = first_name or "Kelly", last_name or "Smith"
+email = email or "kelly.smith@example.com"
 local flow = require("flow")  -- stdlib/flow.lua: the helpers the examples share
 local here = flow.here()      -- this script's folder, where files/ is
 
@@ -54,7 +60,7 @@ local document = yousign.signature_requests.documents.create(sr.id, {
   nature = "signable_document",
 })
 local signer = yousign.signature_requests.signers.create(sr.id, {
-  info = { first_name = first_name, last_name = last_name, email = "kelly.smith@example.com", locale = "en" },
+  info = { first_name = first_name, last_name = last_name, email = email, locale = "en" },
   signature_level = "electronic_signature",
   signature_authentication_mode = "no_otp",
 })

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LuaKit
+import OnboardRuns
 import OnboardRuntime
 import YousignAPI
 import YousignEmulator
@@ -12,6 +13,9 @@ import YousignEmulatorServer
 struct BackendOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Use a profile of onboard.toml (a backend and the variable holding its key).", valueName: "name"))
     var profile: String?
+
+    @Option(help: ArgumentHelp("Run for a client of onboard.toml ([clients.NAME]: its backend, key variable, grants and limits).", valueName: "name"))
+    var client: String?
 
     @Option(name: .customLong("base-url"),
             help: ArgumentHelp("Call Yousign at URL (or $YOUSIGN_BASE_URL) with the key in $YOUSIGN_API_KEY.", valueName: "url"))
@@ -41,7 +45,8 @@ struct BackendOptions: ParsableArguments {
     var requestTimeout: String = "30s"
 
     var flags: BackendFlags {
-        BackendFlags(profile: profile, baseURL: baseURL, emulator: emulator, state: state, ephemeral: ephemeral, config: config)
+        BackendFlags(profile: profile, baseURL: baseURL, emulator: emulator, state: state, ephemeral: ephemeral, config: config,
+                     client: client)
     }
 
     /// `--request-timeout` as a duration (`500ms`, `30s`, `2m`).
@@ -60,21 +65,33 @@ struct BackendOptions: ParsableArguments {
     }
 
     /// The backend for this command line, or the reason on standard error and the usage exit status.
-    func prepareOrExit(permissions: PermissionOptions) throws -> PreparedBackend {
-        do { return try prepare(permissions: permissions) } catch {
+    func prepareOrExit(permissions: PermissionOptions, store: RunStore? = nil) throws -> PreparedBackend {
+        do { return try prepare(permissions: permissions, store: store) } catch {
             Diagnostics.error(error.description)
             throw ExitCode(ExitStatus.usage)
         }
     }
 
-    func prepare(permissions: PermissionOptions,
+    func prepare(permissions: PermissionOptions, store: RunStore? = nil,
+                 environment: [String: String] = ProcessInfo.processInfo.environment) throws(BackendError) -> PreparedBackend {
+        let choice = try BackendChoice.resolve(flags, environment: environment)
+        return try prepare(choice, permissions: permissions, store: store, environment: environment)
+    }
+
+    /// The backend of a resolved choice, its requests spaced by the key's rate gate (shared
+    /// through `store` with every run of the key on the machine).
+    func prepare(_ choice: BackendChoice, permissions: PermissionOptions, store: RunStore?,
                  environment: [String: String] = ProcessInfo.processInfo.environment) throws(BackendError) -> PreparedBackend {
         let timeout = try self.timeout()
-        let choice = try BackendChoice.resolve(flags, environment: environment)
+        let configured = choice.client?.rateLimit
         for warning in choice.warnings { Diagnostics.warning("warning: " + warning) }
         let (files, env) = try permissions.access(profile: choice.profile, secretVariables: choice.secretVariables, environment: environment)
         let prepared = try choice.prepare(environment: environment, files: files, env: env, timeout: timeout,
                                           embedded: EmbeddedEmulatorOpener.make(rateLimit: rateLimit),
+                                          gate: { key, url in
+                                              RateGate(key: key, store: store, configured: configured,
+                                                       documented: url.flatMap(RateGate.documented(baseURL:)))
+                                          },
                                           notice: { Diagnostics.warning($0) })
         if resetClock {
             guard let embedded = prepared.embedded else {

@@ -22,7 +22,7 @@ struct RunSession {
     /// Runs it and returns the exit status.
     func execute() throws -> Int32 {
         let limits = try command.limitOptions.limits()
-        let prepared = try command.backend.prepareOrExit(permissions: command.permissions)
+        let prepared = try command.backend.prepareOrExit(permissions: command.permissions, store: store)
         let host = prepared.host
         defer { command.backend.finish(prepared) }
         let file = command.file
@@ -92,6 +92,7 @@ struct RunSession {
             switch stop.kind {
             case .divergence, .inputChanged: ended = (resuming?.before ?? .failed, ExitStatus.scriptError, stop.description)
             case .uncertain, .store: ended = (.interrupted, ExitStatus.scriptError, stop.description)
+            case .interrupted: ended = (.interrupted, RunInterrupt.exitStatus, stop.description)
             case .cancelled: ended = (.cancelled, ExitStatus.scriptError, stop.description)
             }
         } else if heartbeat.cancelled {
@@ -119,7 +120,8 @@ struct RunSession {
             let file = command.file
             let record = try store.create(NewRun(
                 flow: file ?? "-e", flowHash: flowHash, script: file == "-" || file == nil ? script?.bytes : nil,
-                arguments: command.arguments, command: options, folder: FileManager.default.currentDirectoryPath, backend: backend))
+                arguments: command.arguments, command: options, folder: FileManager.default.currentDirectoryPath, backend: backend,
+                client: command.backend.client))
             return (record, [])
         }
         let record = resuming.record

@@ -40,7 +40,8 @@ extension Runs {
             let store = try store.openOrExit()
             let ids: [String]
             do {
-                ids = try id.map { [$0] } ?? store.runs(status: .interrupted).map(\.id).reversed()
+                // a batch's rows go on with their batch (`onboard batch --resume`)
+                ids = try id.map { [$0] } ?? store.runs(status: .interrupted).filter { $0.batch == nil }.map(\.id).reversed()
             } catch {
                 Diagnostics.error("\(error)")
                 throw ExitCode(ExitStatus.usage)
@@ -64,6 +65,10 @@ extension Runs {
                     throw RunStoreError(.notFound, "no run \(id) in \(store.location); `onboard runs list` shows the runs there are")
                 }
                 before = current.effectiveStatus()
+                if let batch = current.batch {
+                    Diagnostics.error("\(id) is row \(current.row ?? 0) of batch \(batch); go on with the batch instead: onboard batch --resume \(batch)")
+                    return ExitStatus.usage
+                }
                 record = try store.claim(id)
             } catch let error as RunStoreError {
                 Diagnostics.error(error.description)

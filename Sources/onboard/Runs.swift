@@ -25,21 +25,43 @@ struct Runs: ParsableCommand {
                                    valueName: "status"))
         var status: RunStatus?
 
-        @Flag(help: "One JSON object a line (id, flow, status, steps, started_at, updated_at, exit_code, attempts, backend).")
+        @Option(help: ArgumentHelp("Only the runs of this batch (batch_…), one per row.", valueName: "id"))
+        var batch: String?
+
+        @Option(help: ArgumentHelp("Only the runs of this client of onboard.toml.", valueName: "name"))
+        var client: String?
+
+        @Flag(help: "One JSON object a line (id, flow, status, steps, started_at, updated_at, exit_code, attempts, backend, client, batch, row).")
         var json = false
+
+        func validate() throws {
+            if let batch, !BatchRecord.isValidID(batch) {
+                throw ValidationError("--batch: '\(batch)' is not a batch id (batch_ and 26 letters and digits; `onboard batch` prints it)")
+            }
+        }
 
         func run() throws {
             let store = try store.openOrExit()
             let now = Date().timeIntervalSince1970
             let runs: [RunRecord]
-            do { runs = try store.runs(status: status, now: now) } catch {
-                Diagnostics.error(error.description)
+            do {
+                if let batch {
+                    guard try store.batch(batch) != nil else {
+                        throw RunStoreError(.notFound, "no batch \(batch) in \(store.location)")
+                    }
+                }
+                runs = batch != nil || client != nil
+                    ? try store.runs(batch: batch, client: client, status: status, now: now)
+                    : try store.runs(status: status, now: now)
+            } catch {
+                Diagnostics.error("\(error)")
                 throw ExitCode(ExitStatus.usage)
             }
             if json {
                 for run in runs { print(RunsFormat.jsonLine(run, now: now)) }
             } else if runs.isEmpty {
-                print(status.map { "no \($0.rawValue) runs in \(store.location)" } ?? "no runs in \(store.location) yet")
+                let of = (batch.map { " of batch \($0)" } ?? "") + (client.map { " of client \($0)" } ?? "")
+                print(status.map { "no \($0.rawValue) runs\(of) in \(store.location)" } ?? "no runs\(of) in \(store.location) yet")
             } else {
                 print(RunsFormat.table(runs, now: now), terminator: "")
             }

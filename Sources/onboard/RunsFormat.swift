@@ -25,6 +25,9 @@ enum RunsFormat {
             "exit_code": run.exitCode.map { .integer(Int64($0)) } ?? .null, "error": run.error.map { .string($0) } ?? .null,
         ]
         if let ended = run.endedAt { o["ended_at"] = .string(time(ended)) }
+        if let client = run.client { o["client"] = .string(client) }
+        if let batch = run.batch { o["batch"] = .string(batch) }
+        if let row = run.row { o["row"] = .integer(Int64(row)) }
         return o
     }
 
