@@ -90,8 +90,14 @@ public struct RateSlots: Sendable {
     public static let slack = 0.2
 
     /// The next send time after the last one and not before `now`, taken.
+    ///
+    /// The grid belongs to the quota whose spacing is widest (Yousign's hour: 1200/h is a
+    /// request every 3 s), but a window may run ahead of it by the count of the narrowest other
+    /// quota (the minute's 60), so that a flow run alone sends its requests at once; every
+    /// quota is counted, so none is ever exceeded. Yousign's windows are fixed (API.md §2.7).
     public mutating func next(now: Double, limits: RateLimits) -> Double {
-        guard let binding = limits.windows.max(by: { Double($0.seconds) / Double($0.count) < Double($1.seconds) / Double($1.count) }) else {
+        guard let binding = limits.windows.max(by: { Double($0.seconds) / Double($0.count) < Double($1.seconds) / Double($1.count) }),
+              let shortest = limits.windows.min(by: { $0.seconds < $1.seconds }) else {
             return now
         }
         let length = Double(binding.seconds)
@@ -100,11 +106,25 @@ public struct RateSlots: Sendable {
         // machine: one 429 every 3 s with no slack, none with 200 ms)
         let slack = min(Self.slack, length * 0.2)
         let interval = (length - slack) / Double(binding.count)
+        let burst = limits.windows.filter { $0 != binding }.map(\.count).min() ?? 0
+        let short = Double(shortest.seconds), shortSlack = min(Self.slack, short * 0.2)
         var candidate = max(now, last + 1e-6)
         for _ in 0..<10_000 {
             let start = (candidate / length).rounded(.down) * length
-            let j = max(0, ((candidate - start) / interval - 1e-9).rounded(.up))
-            let slot = Int(j) >= binding.count ? start + length : start + j * interval
+            let used = count(binding.seconds, at: candidate)
+            let slot: Double
+            if used < burst {
+                // ahead of the grid, but not in the narrowest window's last moments either
+                let shortStart = (candidate / short).rounded(.down) * short
+                if candidate > shortStart + short - shortSlack {
+                    candidate = shortStart + short
+                    continue
+                }
+                slot = candidate
+            } else {
+                let j = max(0, ((candidate - start) / interval - 1e-9).rounded(.up), Double(used - burst))
+                slot = Int(j) >= binding.count ? start + length : start + j * interval
+            }
             // every window must have room at that instant; if one is full, try its next window
             if let full = limits.windows.first(where: { count($0.seconds, at: slot) >= $0.count }) {
                 let w = Double(full.seconds)

@@ -126,20 +126,35 @@ import YousignWire
         #expect(zip(times, times.dropFirst()).allSatisfy { $0 < $1 }, "in order, never twice the same")
     }
 
-    @Test("the widest-spaced quota sets the grid, every window counts: 10/s under 30/min spreads 30 over the minute")
+    @Test("the widest-spaced quota sets the grid, run ahead of by the narrowest one's count: 10/s under 30/min")
     func windows() {
         var slots = RateSlots()
         let limits = RateLimits([.init(count: 10, seconds: 1), .init(count: 30, seconds: 60)])
         let start = 6_000_000.0  // a minute boundary
         let times = (0..<31).map { _ in slots.next(now: start, limits: limits) }
+        #expect(times.prefix(10).allSatisfy { $0 < start + 1 - RateSlots.slack }, "ten at once: \(times)")
+        #expect(zip(times.dropFirst(10), times.dropFirst(11)).prefix(19).allSatisfy { $1 - $0 > 1.9 }, "then the grid, about 2 s apart: \(times)")
         #expect(times.prefix(30).allSatisfy { $0 < start + 60 - RateSlots.slack })
-        #expect(zip(times, times.dropFirst()).prefix(29).allSatisfy { $1 - $0 > 1.9 }, "about 2 s apart: \(times)")
         #expect(times[30] >= start + 60, "the 31st waits for the next minute")
         // and a burst limit binds when it is the narrower: 5/s under 600/min
         var burst = RateSlots()
         let tight = RateLimits([.init(count: 5, seconds: 1), .init(count: 600, seconds: 60)])
         let firsts = (0..<6).map { _ in burst.next(now: start, limits: tight) }
         #expect(firsts.prefix(5).allSatisfy { $0 < start + 1 } && firsts[5] >= start + 1, "\(firsts)")
+    }
+
+    @Test("Yousign production (60/min, 1200/h): a flow alone goes at once; a long batch keeps to 60 a minute and 1200 an hour")
+    func production() {
+        var slots = RateSlots()
+        let hour = 3_600_000.0
+        let times = (0..<1300).map { _ in slots.next(now: hour, limits: .production) }
+        #expect(times.prefix(16).allSatisfy { $0 < hour + 0.001 }, "a 16-request flow waits for nothing")
+        for minute in 0..<60 {
+            let n = times.filter { $0 >= hour + Double(minute * 60) && $0 < hour + Double(minute * 60 + 60) }.count
+            #expect(n <= 60, "minute \(minute): \(n)")
+        }
+        #expect(times.filter { $0 < hour + 3600 }.count == 1200, "the whole hour's quota is used")
+        #expect(times[1200] >= hour + 3600)
     }
 
     @Test("the store hands the same key's slots to every process in turn")
