@@ -34,10 +34,10 @@ struct BackendOptions: ParsableArguments {
           help: "Set the embedded emulator's clock back to real time before the run (it keeps its objects).")
     var resetClock = false
 
-    @Option(help: ArgumentHelp("The embedded emulator's rate limits: off, sandbox or production.", valueName: "mode"))
+    @Option(help: ArgumentHelp("The embedded emulator's rate limits: off, sandbox, production or custom like 10/s,300/min.", valueName: "mode"))
     var rateLimit: EmulatorConfiguration.RateLimit = .off
 
-    @Option(help: ArgumentHelp("The configuration file with profiles.", valueName: "file"))
+    @Option(help: ArgumentHelp("The configuration file with profiles and clients (default onboard.toml).", valueName: "file"))
     var config: String?
 
     @Option(help: ArgumentHelp("How long one API request may take before it fails (or is retried, for a GET).",

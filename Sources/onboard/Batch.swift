@@ -26,7 +26,8 @@ struct Batch: ParsableCommand {
             On a terminal a live line shows progress and a summary follows; otherwise (or with \
             --json) one JSON line per finished row and a last summary line.
 
-            Exit codes: 0 every row done, 1 a row failed or was interrupted, 2 usage or input error.
+            Exit codes: 0 every row done, 1 a row failed or was interrupted, 2 usage or input \
+            error, 130 after Ctrl-C.
             """
     )
 

@@ -319,4 +319,71 @@ import Glibc
         #expect(used >= 0.95, "used \(Int(used * 100)) % of 20/s over \(full.count) s: \(full)")
         #expect(limited <= 2, "the emulator answered \(limited) 429s (each retried by the client)")
     }
+
+    @Test("Ctrl-C stops taking rows, lets the running ones stop at their next step, says how to resume; --resume ID finishes the batch")
+    func ctrlC() async throws {
+        let bench = try Bench()
+        let server = try ServeProcess(["serve", "--ephemeral", "--port", "0", "--latency", "100ms"], in: bench.url)
+        defer { _ = server.stop(SIGTERM) }
+        try bench.write("slow.lua", "local row = ...\nfor i = 1, 5 do yousign.workflow_templates.list() end\nprint(row.n)\n")
+        try bench.write("rows.csv", "n\n" + (1...20).map { "\($0)\n" }.joined())
+        let process = Process()
+        process.executableURL = CLI.binary
+        process.arguments = ["batch", "--emulator", "http://127.0.0.1:\(server.port)", "--concurrency", "2", "slow.lua", "--input", "rows.csv"]
+        process.currentDirectoryURL = bench.url
+        process.environment = ProcessInfo.processInfo.environment.merging(["ONBOARD_RUNS": bench.store]) { _, new in new }
+        let out = Pipe(), err = Pipe()
+        (process.standardOutput, process.standardError, process.standardInput) = (out, err, FileHandle.nullDevice)
+        try process.run()
+        let stdout = await onThread { () -> String in
+            var text = ""
+            while text.split(separator: "\n").count < 2 {
+                let chunk = out.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                text += String(decoding: chunk, as: UTF8.self)
+            }
+            kill(process.processIdentifier, SIGINT)
+            return text + String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        }
+        let stderr = await onThread { String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
+        await onThread { process.waitUntilExit() }
+        #expect(process.terminationStatus == 130, "\(stderr)")
+        #expect(stderr.contains("stopping: no new row starts; the running ones stop at their next step"), "\(stderr)")
+        let summary = try #require(Bench.lines(stdout).last)
+        let batch = try #require(summary["batch"] as? String)
+        #expect(summary["interrupted"] as? Bool == true && (summary["not_started"] as? Int ?? 0) > 0, "\(summary)")
+        #expect(stderr.contains("batch \(batch) interrupted: "), "\(stderr)")
+        #expect(stderr.contains("resume it with: onboard batch --resume \(batch)"), "\(stderr)")
+        let runs = try await bench.runs(["--batch", batch])
+        #expect(runs.count < 20 && runs.allSatisfy { ["done", "interrupted"].contains($0["status"] as? String ?? "") }, "\(runs)")
+
+        let resumed = try await bench.onboard(["batch", "--resume", batch])
+        #expect(resumed.status == 0, "\(resumed)")
+        let after = try await bench.runs(["--batch", batch])
+        #expect(after.count == 20 && after.allSatisfy { $0["status"] as? String == "done" })
+        for run in after where runs.contains(where: { $0["id"] as? String == run["id"] as? String && $0["status"] as? String == "interrupted" }) {
+            #expect(run["attempts"] as? Int == 2, "an interrupted row was resumed, not started again: \(run)")
+        }
+    }
+
+    @Test("on a terminal: one live line redrawn at most 10 times a second, then a summary table; no JSON")
+    func liveLine() async throws {
+        let bench = try Bench()
+        let server = try ServeProcess(["serve", "--ephemeral", "--port", "0", "--latency", "50ms"], in: bench.url)
+        defer { _ = server.stop(SIGTERM) }
+        try bench.write("slow.lua", "local row = ...\nfor i = 1, 4 do yousign.workflow_templates.list() end\n")
+        try bench.write("rows.csv", "n\n" + (1...12).map { "\($0)\n" }.joined())
+        let started = Date()
+        let tty = try PseudoTerminal(["batch", "--emulator", "http://127.0.0.1:\(server.port)", "--concurrency", "2", "slow.lua", "--input", "rows.csv"],
+                                     in: bench.url, environment: ["ONBOARD_RUNS": bench.store])
+        #expect(await tty.waitForExit(timeout: 60) == 0, "\(tty.screen)")
+        let elapsed = Date().timeIntervalSince(started)
+        let redraws = tty.raw.components(separatedBy: "\r\u{1B}[2K").count - 1
+        #expect(redraws >= 2 && Double(redraws) <= elapsed * 10 + 2, "\(redraws) redraws in \(elapsed) s")
+        #expect(tty.raw.contains("queued") && tty.raw.contains("rows/s") && tty.raw.contains("ETA"), "\(tty.raw)")
+        #expect(tty.screen.contains("batch batch_") && tty.screen.contains(": 12 rows in "), "\(tty.screen)")
+        #expect(tty.screen.contains("  done        12\n") || tty.screen.contains("  done        12\r\n"), "\(tty.screen)")
+        #expect(tty.screen.contains("429s        0") && tty.screen.contains("slowest rows:"), "\(tty.screen)")
+        #expect(!tty.screen.contains("{\"row\""), "no JSON lines on a terminal")
+    }
 }

@@ -5,7 +5,7 @@ import Testing
 @Suite("Help text")
 struct HelpTextTests {
     @Test("every command's --help wraps its discussion into full lines, with no orphan words",
-          arguments: ["run", "repl", "serve", "runs", "runs resume"])
+          arguments: ["run", "batch", "repl", "serve", "runs", "runs list", "runs resume"])
     func wraps(command: String) async throws {
         let folder = try TempFolder()
         let r = try await CLI.onboardAsync(command.split(separator: " ").map(String.init) + ["--help"], in: folder.url)

@@ -21,6 +21,7 @@ from pathlib import Path
 import report_http
 import report_module
 import report_durability
+import report_batch
 
 # The targets (docs/benchmarks.md explains them).
 COLD_START_MS = 15.0
@@ -125,6 +126,7 @@ def main():
     http = report_http.load(res)
     module = report_module.load(res, hyperfine, keyvalues)
     durability = report_durability.load(res, hyperfine)
+    batch = report_batch.load(res, hyperfine)
 
     # ---- numbers
     cold_onboard = cold["onboard"]["median"]
@@ -193,6 +195,8 @@ def main():
         summary += report_module.summary_rows(module)
     if durability:
         summary += report_durability.summary_rows(durability, verdict_max)
+    if batch:
+        summary += report_batch.summary_rows(batch, verdict_min)
 
     # ---- markdown
     now = datetime.datetime.now().astimezone()
@@ -373,6 +377,8 @@ def main():
         report_module.section(module, w)
     if durability:
         report_durability.section(durability, w)
+    if batch:
+        report_batch.section(batch, w)
 
     Path(a.output).write_text("\n".join(md))
 

@@ -5,7 +5,7 @@ import YousignWire
 extension YousignEmulator {
     /// `GET /_emulator/traffic`: per second of the last hour, how many API requests the rate
     /// limiter let through and refused (429) for the key in the request's `Authorization`
-    /// header, or for every key without one; and the limits in force. Empty with no limits.
+    /// header, or for every key without one; and the limits in force (counted with no limits too).
     ///
     /// ```json
     /// {"limits": "20/s", "data": [{"second": 1733300000, "allowed": 20, "limited": 0}]}
