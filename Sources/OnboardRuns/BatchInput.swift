@@ -89,6 +89,9 @@ public final class BatchInputReader {
     var column = 1
     var rowsRead = 0
     var started = false
+    /// The most bytes of the file held at once: a chunk and the row being read, whatever the
+    /// file's size.
+    public internal(set) var peakBuffered = 0
     /// The longest row accepted: a file of one endless line is an error, not a memory hog.
     public static let maxRowBytes = 1 << 20
     static let chunk = 1 << 16
@@ -168,6 +171,7 @@ public final class BatchInputReader {
         }
         hasher.update(data: data)
         buffer.append(contentsOf: data)
+        peakBuffered = max(peakBuffered, buffer.count)
     }
 
     /// The byte at the read position, reading more when needed; nil at the end.

@@ -161,7 +161,7 @@ final class BatchView: @unchecked Sendable {
             var object: [String: JSONValue] = [
                 "summary": true, "batch": .string(batch.id), "rows": .integer(Int64(rows)),
                 "seconds": .double((elapsed * 1000).rounded() / 1000), "rate_limited": .integer(Int64(limited)),
-                "interrupted": .bool(interrupted),
+                "stopped": .bool(interrupted),
             ]
             for status in RunStatus.allCases { object[status.rawValue] = .integer(Int64(final[status, default: 0])) }
             object["not_started"] = .integer(Int64(rows - final.values.reduce(0, +)))

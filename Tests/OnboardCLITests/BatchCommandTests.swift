@@ -351,7 +351,7 @@ import Glibc
         #expect(stderr.contains("stopping: no new row starts; the running ones stop at their next step"), "\(stderr)")
         let summary = try #require(Bench.lines(stdout).last)
         let batch = try #require(summary["batch"] as? String)
-        #expect(summary["interrupted"] as? Bool == true && (summary["not_started"] as? Int ?? 0) > 0, "\(summary)")
+        #expect(summary["stopped"] as? Bool == true && (summary["not_started"] as? Int ?? 0) > 0, "\(summary)")
         #expect(stderr.contains("batch \(batch) interrupted: "), "\(stderr)")
         #expect(stderr.contains("resume it with: onboard batch --resume \(batch)"), "\(stderr)")
         let runs = try await bench.runs(["--batch", batch])
