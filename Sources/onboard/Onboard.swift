@@ -16,14 +16,14 @@ struct Onboard: ParsableCommand {
             Exit codes: 0 success, 1 script error, 2 usage error, 3 a sandbox limit fired.
             """,
         version: "onboard \(version) (\(LuaInfo.release))",
-        subcommands: [Run.self, Batch.self, Runs.self, Repl.self, Serve.self, Worker.self]
+        subcommands: [Run.self, Batch.self, Runs.self, Repl.self, Serve.self, SandboxWorker.self]
     )
 
     /// Parses, runs and maps every failure to the documented exit codes.
     static func main() {
         // the worker starts straight away: no argument parsing (its dynamic casts are a good
         // part of a Swift binary's start-up), no logging (it has nothing to log with)
-        if CommandLine.arguments.count == 2 && CommandLine.arguments[1] == "worker" { WorkerProcess.main() }
+        if CommandLine.arguments.count == 2 && CommandLine.arguments[1] == WorkerSupervisor.command { WorkerProcess.main() }
         // `onboard run` will need a worker: start it while this process starts up
         if CommandLine.arguments.count > 1 && CommandLine.arguments[1] == "run" && !CommandLine.arguments.contains("--no-worker")
             && !CommandLine.arguments.contains("--help") && !CommandLine.arguments.contains("-h") {

@@ -5,7 +5,7 @@ import Testing
 /// in the start message, which only a test writes) runs the real start-up and lock-down, then
 /// tries a socket, /etc/passwd, a new file, a signal to its parent, fork and execve, and
 /// reports each errno. Without the filter these calls work, and the expectations fail.
-@Suite("onboard worker: seccomp and Landlock")
+@Suite("onboard sandbox-worker: seccomp and Landlock")
 struct WorkerKernelSandboxTests {
     static let EPERM = 1, EACCES = 13
 
@@ -85,7 +85,7 @@ struct WorkerKernelSandboxTests {
     }
 }
 
-/// Runs `onboard worker` with a probing start message, answers its requests (modules from
+/// Runs `onboard sandbox-worker` with a probing start message, answers its requests (modules from
 /// stdlib/, `{"value":1}` for the seed and the clock) and returns its `probed` report.
 enum WorkerProbe {
     static func run(op: String = "start", layers: [String]?, dangerous: Bool) throws -> [String: Any] {
@@ -98,7 +98,7 @@ enum WorkerProbe {
         ]
         let process = Process()
         process.executableURL = CLI.binary
-        process.arguments = ["worker"]
+        process.arguments = ["sandbox-worker"]
         process.environment = [:]
         let toWorker = Pipe(), fromWorker = Pipe()
         process.standardInput = toWorker

@@ -4,7 +4,7 @@ import LuaKit
 import Testing
 @testable import OnboardRuntime
 
-/// The worker pool of `onboard batch`, with the real `onboard worker` built beside this bundle:
+/// The worker pool of `onboard batch`, with the real `onboard sandbox-worker` built beside this bundle:
 /// runs reuse started workers, each in a fresh state; a worker that was killed is replaced.
 @Suite("The worker pool")
 struct WorkerPoolTests {

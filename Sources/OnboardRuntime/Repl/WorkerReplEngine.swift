@@ -6,7 +6,7 @@ import LuaKit
 import Glibc
 #endif
 
-/// A REPL session in a worker process (`onboard worker`, as for `onboard run`): the state, the
+/// A REPL session in a worker process (`onboard sandbox-worker`, as for `onboard run`): the state, the
 /// sandbox and the resource limits live there, the key, the files and the client here. Each
 /// statement has the run's limits; past its time limit by half a second, or on a second Ctrl-C a
 /// second after the first, the worker is killed and a fresh session replaces it.

@@ -7,7 +7,7 @@ import LuaKit
 import Glibc
 #endif
 
-/// The worker: a process of the same binary (`onboard worker`, hidden) that runs one script and
+/// The worker: a process of the same binary (`onboard sandbox-worker`, hidden) that runs one script and
 /// nothing else. It starts with no environment, closes what it does not need, limits itself
 /// (address space, CPU, open files, no core dumps), reads its orders on standard input and
 /// answers on standard output (`WorkerWire` frames); every effect is a request to the parent.
@@ -17,7 +17,7 @@ public enum WorkerProcess {
         let input: Int32 = 0, output: Int32 = 1
         guard let (header, blob) = try? WorkerWire.read(input), let op = WorkerOp(of: header), op == .start || op == .repl,
               let start = try? WorkerStart.decode(header, blob) else {
-            FileHandle.standardError.write(Data("onboard worker: no start message (this command is run by onboard itself)\n".utf8))
+            FileHandle.standardError.write(Data("onboard sandbox-worker: no start message (this command is run by onboard itself)\n".utf8))
             exit(2)
         }
         // a pooled worker runs many scripts: each has its deadline, watched by the parent

@@ -26,8 +26,12 @@ public struct WorkerSupervisor: Sendable {
     public var executable: String
     public var arguments: [String]
 
-    /// `onboard worker` of this very binary.
-    public init(executable: String = WorkerSupervisor.currentExecutable, arguments: [String] = ["worker"]) {
+    /// The hidden command a script runs in: `onboard sandbox-worker` (the name `onboard worker`
+    /// is the long-running automation worker's).
+    public static let command = "sandbox-worker"
+
+    /// `onboard sandbox-worker` of this very binary.
+    public init(executable: String = WorkerSupervisor.currentExecutable, arguments: [String] = [WorkerSupervisor.command]) {
         self.executable = executable
         self.arguments = arguments
     }
@@ -99,7 +103,7 @@ public struct WorkerSupervisor: Sendable {
     /// start-up overlaps the parent's (two cores, two processes): `execute` then uses it. A
     /// worker that is never used reads end-of-file and exits.
     public static func startEarly() {
-        let spawned = Spawned(executable: currentExecutable, arguments: ["worker"])
+        let spawned = Spawned(executable: currentExecutable, arguments: [command])
         early.withLock { $0 = spawned }
     }
 
@@ -109,7 +113,7 @@ public struct WorkerSupervisor: Sendable {
             defer { slot = nil }
             return slot
         }
-        let worker = prepared.flatMap { $0.executable == executable && arguments == ["worker"] && $0.failure == nil ? $0 : nil }
+        let worker = prepared.flatMap { $0.executable == executable && arguments == [Self.command] && $0.failure == nil ? $0 : nil }
             ?? Spawned(executable: executable, arguments: arguments)
         return converse(worker, run, effects: effects, output: output).outcome
     }
