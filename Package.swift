@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "JSONCodec"),
         .target(name: "LuaKit", dependencies: ["CLua", "CLuaShims", "JSONCodec"]),
         // HTTP requests and responses as plain values, shared by the API client and the emulator.
-        .target(name: "YousignWire"),
+        .target(name: "YousignWire", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // The stateful Yousign v3 emulator: a function from request to response over SQLite. No Lua.
         .target(
             name: "YousignEmulator",

@@ -152,6 +152,13 @@ if control then
   end
 end
 
+--- yousign.webhooks.verify(raw_body, signature_header, secret) -> boolean: whether a webhook's
+--- X-Yousign-Signature-256 (sha256=<hex HMAC-SHA256>) is its raw body's under the secret.
+M.webhooks.verify = function(body, signature, secret)
+  if rawequal(body, M.webhooks) then error(names.colon_call("yousign.webhooks.verify"), 2) end
+  return host.verify_webhook(body, signature, secret)
+end
+
 -- A misspelt name or a `:` for a `.` gets a message naming the right one (stdlib/yousign/names.lua).
 for name, f in pairs(M) do
   if type(f) == "function" then M[name] = names.dot_only(f, M, "yousign." .. name) end

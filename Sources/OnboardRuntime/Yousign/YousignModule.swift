@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import LuaKit
 import YousignAPI
+import YousignWire
 
 /// The `yousign` and `emulator` modules. The host side is small: one function per kind of
 /// effect (an operation by index, a raw request, the control surface, the clock), each
@@ -77,6 +78,16 @@ public enum YousignModule {
                 return 1
             }),
             "backend": .string(LuaString(host.backendSummary)),
+            // host.verify_webhook(raw_body, signature_header or nil, secret) -> boolean: pure, so
+            // not an effect (a replay computes the same)
+            "verify_webhook": .hostFunction(.pushing { args in
+                let body = try args.bytes(0)
+                let signature = args.isNil(1) ? nil : try args.string(1)
+                let secret = try args.bytes(2)
+                guard !secret.isEmpty else { throw args.bad(2, "secret (the subscription's secret_key)") }
+                args.push(boolean: WebhookSignature.verify(body: body, signature: signature, secret: secret))
+                return 1
+            }),
         ]
         if host.hasEmulator {
             table["control"] = .hostFunction(.pushing { args in try control(args, host) })

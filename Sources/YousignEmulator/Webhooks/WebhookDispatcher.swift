@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import GRDB
 import JSONCodec
+import YousignWire
 
 /// Sends queued deliveries that are due on the emulator clock, signs them, and schedules
 /// retries (API.md §7.3): with `auto_retry`, up to 8 retries after 2 min, 6 min, 30 min, 1 h,
@@ -22,8 +23,7 @@ final class WebhookDispatcher: Sendable {
 
     /// `sha256=<hex HMAC-SHA256(secret, raw body)>`.
     static func signature(secret: String, body: [UInt8]) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Array(secret.utf8)))
-        return "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
+        WebhookSignature.sign(body: body, secret: Array(secret.utf8))
     }
 
     func deliverDue(writer: any DatabaseWriter, now: Date) async {
