@@ -121,6 +121,7 @@ public final class RunStore: Sendable {
         }
         m.registerMigration("v2-batches", migrate: migrateBatches)
         m.registerMigration("v2-rate", migrate: migrateRate)
+        m.registerMigration("v3-events", migrate: migrateEvents)
         return m
     }
 
