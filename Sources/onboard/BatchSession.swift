@@ -77,7 +77,6 @@ struct BatchSession {
         do { prepared = try command.backend.prepare(choice, permissions: command.permissions, store: runStore) } catch {
             throw usage(error.description)
         }
-        for warning in choice.warnings { Diagnostics.warning("warning: " + warning) }
         defer { command.backend.finish(prepared) }
 
         let pool = command.noWorker ? nil : WorkerPool(size: concurrency)

@@ -152,6 +152,19 @@ import Glibc
         #expect(!FileManager.default.fileExists(atPath: bench.url.appendingPathComponent("s.sqlite").path), "the emulator was never opened")
     }
 
+    @Test("a client whose backend a flag replaces is warned about once, and the batch runs where the flag says")
+    func clientWithFlag() async throws {
+        let bench = try Bench()
+        try bench.write("flow.lua", "print((...).n, #yousign.workflow_templates.list().data)\n")
+        try bench.write("c.csv", "n\n1\n")
+        try bench.write("onboard.toml", "[clients.acme]\nephemeral = true\n")
+        let r = try await bench.onboard(["batch", "--client", "acme", "--state", "s.sqlite", "flow.lua", "--input", "c.csv"])
+        #expect(r.status == 0, "\(r)")
+        #expect(r.stderr.components(separatedBy: "client 'acme' names a backend that the command line replaced").count == 2, "once: \(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: bench.url.appendingPathComponent("s.sqlite").path))
+        #expect(try await bench.runs(["--client", "acme"]).count == 1)
+    }
+
     @Test("--dry-run reads the input and compiles the flow, prints the plan, and calls nothing")
     func dryRun() async throws {
         let bench = try Bench()
