@@ -98,5 +98,11 @@ struct OnboardConfigClientTests {
             #expect(error.description == "no client 'gamma' in onboard.toml (clients: acme, beta)")
         }
         #expect(BackendFlags(profile: "p", client: "acme").conflict() != nil)
+        let none: (String, Bool) throws(OnboardConfig.Failure) -> OnboardConfig = { p, r throws(OnboardConfig.Failure) in
+            try OnboardConfig.load(path: "/nonexistent/" + p, required: r)
+        }
+        do { _ = try BackendChoice.resolve(BackendFlags(client: "acme"), environment: env, load: none); Issue.record("no file accepted") } catch {
+            #expect(error.description == "--client acme: /nonexistent/onboard.toml: no such file (clients are [clients.NAME] tables of onboard.toml, or of the file --config names)")
+        }
     }
 }

@@ -47,7 +47,10 @@ public struct BackendChoice: Sendable, Equatable {
         let loaded: OnboardConfig
         do { loaded = try load(configPath, flags.config != nil || flags.client != nil) } catch {
             // a broken default onboard.toml only matters to runs that use a profile
-            guard flags.config == nil, flags.client == nil, explicitProfile == nil, backendGiven else { throw BackendError(error.description) }
+            if let client = flags.client {
+                throw BackendError("--client \(client): \(error.description) (clients are [clients.NAME] tables of \(configPath), or of the file --config names)")
+            }
+            guard flags.config == nil, explicitProfile == nil, backendGiven else { throw BackendError(error.description) }
             warnings.append("\(error.description) (ignored: this run uses no profile)")
             loaded = OnboardConfig()
         }
