@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Debian's liblua5.4-dev: a modulemap and shim.h only.
@@ -98,10 +100,26 @@ let package = Package(
         // `onboard repl`'s terminal side: line editing, history, commands, the read-eval-print
         // loop over a REPL engine (worker process or in process) from OnboardRuntime.
         .target(name: "OnboardREPL", dependencies: ["OnboardRuntime", "LuaKit", "CLineEditor"]),
+        // `onboard worker`: the engine that starts, parks and wakes runs from the run store, and
+        // its HTTP side (webhooks, health, Prometheus metrics through swift-metrics).
+        .target(
+            name: "OnboardWorker",
+            dependencies: [
+                "OnboardRuntime", "OnboardRuns", "LuaKit", "JSONCodec", "YousignWire",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "onboard",
             dependencies: [
-                "OnboardRuntime", "OnboardREPL", "OnboardRuns", "LuaKit", "YousignEmulator", "YousignEmulatorServer", "YousignAPI", "YousignWire",
+                "OnboardRuntime", "OnboardREPL", "OnboardWorker", "OnboardRuns", "LuaKit", "YousignEmulator", "YousignEmulatorServer", "YousignAPI", "YousignWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -135,6 +153,11 @@ let package = Package(
             exclude: ["toml-test"]
         ),
         .testTarget(name: "OnboardRunsTests", dependencies: ["OnboardRuns", "YousignWire", "JSONCodec"]),
+        .testTarget(
+            name: "OnboardWorkerTests",
+            dependencies: ["OnboardWorker", "OnboardRuntime", "OnboardRuns", "LuaKit", "YousignAPI", "YousignEmulator", "YousignWire",
+                           "JSONCodec", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "OnboardREPLTests", dependencies: ["OnboardREPL", "OnboardRuntime", "LuaKit"]),
         .testTarget(name: "OnboardCLITests", dependencies: ["onboard"]),
     ],

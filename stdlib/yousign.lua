@@ -102,6 +102,12 @@ function M.wait(fetch, predicate, options)
   return resource
 end
 
+--- yousign.wait_for_event{ event = "signature_request.done", id = sr.id, timeout = "14d" } (stdlib/yousign/wait.lua)
+function M.wait_for_event(spec)
+  local event = wait.wait_for_event(spec, M, host.now, host.sleep, host.wait, host.event)
+  return event
+end
+
 --- yousign.now(): the flow's clock (the emulator's on an emulator), Unix seconds.
 function M.now() return host.now() end
 

@@ -13,6 +13,9 @@ public struct JournalEntry: Sendable, Equatable {
         /// and its end.
         case wait, round
         case waitEnd = "wait_end"
+        /// `yousign.wait_for_event` looking for its event: key `event NAME OBJECT`, the event's
+        /// body as result (`json`), or `none`.
+        case event
     }
 
     /// `intent`: written before a request that is not idempotent left, with no result yet (a

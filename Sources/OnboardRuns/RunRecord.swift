@@ -90,11 +90,16 @@ public struct RunRecord: Sendable, Equatable {
     /// The batch it is a row of, and which row (1 for the first after the header).
     public var batch: String? = nil
     public var row: Int? = nil
+    /// What wakes it, while it is parked (`waiting` with no process: `onboard worker`).
+    public var wake: RunWake? = nil
+    /// What started it in `onboard worker` (`event:acme:<event_id>:1`, `every:acme:…`): unique.
+    public var origin: String? = nil
 
     /// The status as a reader should see it: a live run whose lease holder is gone is
-    /// `interrupted`.
+    /// `interrupted` (a parked run has no holder: it is waiting).
     public func effectiveStatus(now: Double = Date().timeIntervalSince1970) -> RunStatus {
         guard status.isLive else { return status }
+        if status == .waiting && wake != nil { return .waiting }
         guard let lease, lease.isAlive(now: now) else { return .interrupted }
         return status
     }
@@ -112,9 +117,12 @@ public struct NewRun: Sendable {
     public var client: String?
     public var batch: String?
     public var row: Int?
+    /// What started it (`onboard worker`): a second run of the same origin is refused.
+    public var origin: String?
 
     public init(flow: String, flowHash: String, script: [UInt8]? = nil, arguments: [String], command: [String], folder: String,
-                backend: String, client: String? = nil, batch: String? = nil, row: Int? = nil) {
+                backend: String, client: String? = nil, batch: String? = nil, row: Int? = nil, origin: String? = nil) {
+        self.origin = origin
         self.client = client
         self.batch = batch
         self.row = row

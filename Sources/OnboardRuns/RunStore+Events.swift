@@ -34,14 +34,33 @@ extension RunStore {
     }
 
     /// Stores the event unless this client's `eventID` is stored already: true when it is new.
-    public func storeEvent(client: String, eventID: String, name: String, body: [UInt8],
+    /// `objects` are the ids it is about (`data.signature_request.id`, `data.signer.id`...), which
+    /// `yousign.wait_for_event` matches.
+    public func storeEvent(client: String, eventID: String, name: String, body: [UInt8], objects: [String] = [],
                            now: Double = Date().timeIntervalSince1970) throws(RunStoreError) -> Bool {
         try write { db in
             try db.execute(sql: """
                 INSERT INTO event (client, event_id, name, body, received_at) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (client, event_id) DO NOTHING
                 """, arguments: [client, eventID, name, Data(body), now])
-            return db.changesCount == 1
+            guard db.changesCount == 1 else { return false }
+            let seq = db.lastInsertedRowID
+            for object in Set(objects) {
+                try db.execute(sql: "INSERT INTO event_object (object_id, event_seq) VALUES (?, ?)", arguments: [object, seq])
+            }
+            return true
+        }
+    }
+
+    /// How many events wait to be processed.
+    public func pendingEventCount() throws(RunStoreError) -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM event WHERE processed_at IS NULL") ?? 0 }
+    }
+
+    /// The ids an event is about.
+    public func objects(ofEvent seq: Int64) throws(RunStoreError) -> [String] {
+        try read { db in
+            try String.fetchAll(db, sql: "SELECT object_id FROM event_object WHERE event_seq = ? ORDER BY object_id", arguments: [seq])
         }
     }
 

@@ -10,19 +10,22 @@ extension RunStore {
             id: RunID.make(at: Date(timeIntervalSince1970: now)), flow: new.flow, flowHash: new.flowHash, script: new.script,
             arguments: new.arguments, command: new.command, folder: new.folder, backend: new.backend, status: .running,
             lease: lease, startedAt: now, updatedAt: now, endedAt: nil, exitCode: nil, error: nil, output: [], outputBytes: 0,
-            steps: 0, attempts: 1, client: new.client, batch: new.batch, row: new.row)
+            steps: 0, attempts: 1, client: new.client, batch: new.batch, row: new.row, origin: new.origin)
         try write { db in
+            if let origin = new.origin, try Row.fetchOne(db, sql: "SELECT 1 FROM run WHERE origin = ?", arguments: [origin]) != nil {
+                throw RunStoreError(.conflict, "a run of origin \(origin) exists already")
+            }
             if let batch = new.batch, let row = new.row,
                try Row.fetchOne(db, sql: "SELECT 1 FROM run WHERE batch_id = ? AND row_index = ?", arguments: [batch, row]) != nil {
                 throw RunStoreError(.conflict, "row \(row) of \(batch) already has a run")
             }
             try db.execute(sql: """
                 INSERT INTO run (id, flow, flow_hash, script, arguments, command, folder, backend, status, lease_pid, lease_host,
-                                 heartbeat_at, started_at, updated_at, client, batch_id, row_index)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                 heartbeat_at, started_at, updated_at, client, batch_id, row_index, origin)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [record.id, record.flow, record.flowHash, record.script.map { Data($0) }, Self.json(record.arguments),
                                  Self.json(record.command), record.folder, record.backend, record.status.rawValue, lease.pid, lease.host,
-                                 now, now, now, new.client, new.batch, new.row])
+                                 now, now, now, new.client, new.batch, new.row, new.origin])
         }
         return record
     }
@@ -179,6 +182,8 @@ extension RunStore {
             status: RunStatus(rawValue: row["status"]) ?? .interrupted, lease: lease, startedAt: row["started_at"],
             updatedAt: row["updated_at"], endedAt: row["ended_at"], exitCode: row["exit_code"], error: row["error"],
             output: [], outputBytes: row["output_bytes"], steps: row["steps"], attempts: row["attempts"],
-            client: row["client"], batch: row["batch_id"], row: row["row_index"])
+            client: row["client"], batch: row["batch_id"], row: row["row_index"],
+            wake: (row["wake_at"] as Double?).map { RunWake(at: $0, event: row["wake_event"], object: row["wake_object"]) },
+            origin: row["origin"])
     }
 }

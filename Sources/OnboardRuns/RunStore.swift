@@ -122,6 +122,7 @@ public final class RunStore: Sendable {
         m.registerMigration("v2-batches", migrate: migrateBatches)
         m.registerMigration("v2-rate", migrate: migrateRate)
         m.registerMigration("v3-events", migrate: migrateEvents)
+        m.registerMigration("v4-worker", migrate: migrateWorker)
         return m
     }
 

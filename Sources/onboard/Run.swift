@@ -46,6 +46,9 @@ struct Run: ParsableCommand {
     @Flag(help: "Run the script in this process instead of a worker process (no process boundary: for debugging and measuring).")
     var noWorker = false
 
+    @Flag(help: "Hand the run to `onboard worker` (with --client): queue it in the run store, print its id and return.")
+    var detach = false
+
     /// Prints a failed run's report and returns its exit status.
     static func report(_ result: Result<Void, any Error>, limits: LuaLimits) -> Int32 {
         switch result {
@@ -74,6 +77,7 @@ struct Run: ParsableCommand {
         let argv = CommandLine.arguments
         let before = Array(argv.prefix(max(0, argv.count - arguments.count - (file == nil ? 0 : 1))).dropFirst(2))
         let runStore = try store.openOrExit(ephemeral: backend.ephemeral)
+        if detach { return try detach(runStore: runStore) }
         let status = try RunSession(command: self, options: before, store: runStore, storeOptions: store).execute()
         if status != ExitStatus.success { throw ExitCode(status) }
     }

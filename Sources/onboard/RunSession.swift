@@ -91,7 +91,7 @@ struct RunSession {
             Diagnostics.error("\(name): \(stop.description)")
             switch stop.kind {
             case .divergence, .inputChanged: ended = (resuming?.before ?? .failed, ExitStatus.scriptError, stop.description)
-            case .uncertain, .store: ended = (.interrupted, ExitStatus.scriptError, stop.description)
+            case .uncertain, .store, .parked: ended = (.interrupted, ExitStatus.scriptError, stop.description)
             case .interrupted: ended = (.interrupted, RunInterrupt.exitStatus, stop.description)
             case .cancelled: ended = (.cancelled, ExitStatus.scriptError, stop.description)
             }

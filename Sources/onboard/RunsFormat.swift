@@ -83,6 +83,9 @@ enum RunsFormat {
         case .sleep: return (e.detail ?? "") + " s"
         case .env: return e.digest == "unset" ? "unset" : "read (value not kept)"
         case .round, .waitEnd: return ""
+        case .event:
+            guard e.resultKind == "json", let body = e.result.flatMap({ try? JSONValue(parsing: $0) }) else { return "not received" }
+            return "received " + (body["event_id"]?.stringValue ?? "")
         case .call, .control:
             guard let kind = e.resultKind, let header = try? JSONValue(parsing: Array(kind.utf8)) else { return "" }
             if header["ok"]?.boolValue == true {

@@ -23,7 +23,7 @@ public struct BatchRowOutcome: Sendable, Equatable {
 /// One row of a batch as a journaled run: made (or, for an interrupted or retried row, taken
 /// over and replayed), run by the executor with the row as the script's first argument, and
 /// ended in the store, as `onboard run` ends a run.
-struct BatchRowRun {
+public struct BatchRowRun {
     let setup: BatchSetup
     let row: BatchRow
     let existing: RunRecord?
@@ -57,7 +57,7 @@ struct BatchRowRun {
         if let halted = effects.stop {
             switch halted.kind {
             case .divergence, .inputChanged: (status, exit) = (existing?.effectiveStatus() == .failed ? .failed : .interrupted, 1)
-            case .uncertain, .store, .interrupted: (status, exit) = (.interrupted, 1)
+            case .uncertain, .store, .interrupted, .parked: (status, exit) = (.interrupted, 1)
             case .cancelled: (status, exit) = (.cancelled, 1)
             }
             error = halted.description
@@ -86,7 +86,7 @@ struct BatchRowRun {
     }
 
     /// A worker's outcome as a run's end: status, exit code, error.
-    static func ending(_ outcome: WorkerSupervisor.Outcome, limits: LuaLimits, name: String) -> (RunStatus, Int32, String?) {
+    public static func ending(_ outcome: WorkerSupervisor.Outcome, limits: LuaLimits, name: String) -> (RunStatus, Int32, String?) {
         switch outcome {
         case .finished(nil): return (.done, 0, nil)
         case .finished(let error?):

@@ -23,6 +23,9 @@ extension OnboardConfig {
         public var concurrency: Int?
         public var rateLimit: RateLimits?
         public var webhookSecretEnv: String?
+        /// `[[clients.NAME.on]]` and `[[clients.NAME.every]]` (OnboardConfig+Automations.swift).
+        public var triggers: [Trigger] = []
+        public var schedules: [Schedule] = []
         /// Where the client and each of its keys are, for messages: `onboard.toml:12`.
         public var lines: [String: Int]
         public var path: String
@@ -44,7 +47,7 @@ extension OnboardConfig {
 
     static let clientKeys: Set<String> = [
         "base_url", "emulator", "state", "ephemeral", "api_key_env", "allow_read", "allow_write", "allow_env",
-        "concurrency", "rate_limit", "webhook_secret_env", "description",
+        "concurrency", "rate_limit", "webhook_secret_env", "description", "on", "every",
     ]
 
     static func client(_ name: String, _ fields: [String: TOMLSubset.Value], lines all: [String: Int], path: String) throws(Failure) -> Client {
@@ -63,6 +66,9 @@ extension OnboardConfig {
                 throw Failure(description: "\(at(key)): clients.\(name): unknown key '\(key)' (known: \(clientKeys.sorted().joined(separator: ", ")))")
             }
             switch (key, value) {
+            case ("on", .array(let items)): client.triggers = try triggers(items, client: name, lines: all, path: path)
+            case ("every", .array(let items)): client.schedules = try schedules(items, client: name, lines: all, path: path)
+            case ("on", _), ("every", _): throw fail(key, "must be written as [[clients.\(name).\(key)]] tables")
             case ("ephemeral", .bool(let b)): client.profile.ephemeral = b
             case ("ephemeral", _): throw fail(key, "must be true or false")
             case ("concurrency", .integer(let n)):

@@ -2,9 +2,9 @@ import Foundation
 
 /// The part of TOML that `onboard.toml` uses: comments, `[a.b]` tables, bare, quoted and
 /// dotted keys, basic and literal strings (one line), integers (decimal, hex, octal, binary),
-/// floats (with `inf` and `nan`), booleans and arrays (over several lines too), with TOML's rules
-/// on redefining tables and keys. Multi-line strings, inline tables, arrays of tables and dates
-/// are refused with a message naming the line, never misread. Tested against the official
+/// floats (with `inf` and `nan`), booleans, arrays (over several lines too) and arrays of tables
+/// (`[[clients.acme.on]]`), with TOML's rules on redefining tables and keys. Multi-line strings,
+/// inline tables and dates are refused with a message naming the line, never misread. Tested against the official
 /// toml-test cases (Tests/OnboardRuntimeTests/toml-test).
 ///
 /// Why not a library: the one TOML package available offline here (LebJe/TOMLKit) depends on
@@ -31,7 +31,8 @@ enum TOMLSubset {
     }
 
     /// Also gives the line of every key and table header, by dotted path (`clients.acme` is
-    /// the header's line, `clients.acme.concurrency` the key's), for messages.
+    /// the header's line, `clients.acme.concurrency` the key's; the elements of an array of
+    /// tables are `#0`, `#1`...: `clients.acme.on.#1.flow`), for messages.
     static func parse(_ text: String, lines: inout [String: Int]) throws(ParseError) -> [String: Value] {
         var parser = Parser(Array(text.unicodeScalars))
         try parser.document()
@@ -41,7 +42,7 @@ enum TOMLSubset {
 
     /// How a table came to be: TOML allows a `[header]` once, and dotted keys only through
     /// tables that dotted keys made.
-    enum Origin { case header, implicit, dotted, value }
+    enum Origin { case header, implicit, dotted, value, arrayOfTables }
 
     struct Parser {
         let s: [Unicode.Scalar]
@@ -51,6 +52,8 @@ enum TOMLSubset {
         var lines: [String: Int] = [:]
         var origins: [[String]: Origin] = [:]
         var current: [String] = []
+        /// The arrays of tables so far, by their path as stored, with their element count.
+        var arrays: [[String]: Int] = [:]
 
         init(_ scalars: [Unicode.Scalar]) {
             // (a byte-order mark was dropped with the file's decoding; a second one is an error)
@@ -130,27 +133,60 @@ enum TOMLSubset {
             }
         }
 
+        /// A path as stored: through an array of tables, its last element (`on`, `#2`).
+        func canonical(_ path: [String]) -> [String] {
+            var out: [String] = []
+            for part in path {
+                out.append(part)
+                if let n = arrays[out] { out.append("#\(n - 1)") }
+            }
+            return out
+        }
+
+        static func name(_ path: [String]) -> String { path.filter { !$0.hasPrefix("#") }.joined(separator: ".") }
+
         mutating func header() throws(ParseError) {
             i += 1
-            if peek == "[" { throw fail("arrays of tables ([[name]]) are not supported in onboard.toml") }
-            let path = try key()
-            guard peek == "]" else { throw fail("a table header must look like [profiles.name]") }
-            i += 1
-            for n in 1..<path.count {
-                let prefix = Array(path.prefix(n))
-                switch origins[prefix] {
-                case .value?: throw fail("'\(prefix.joined(separator: "."))' is already a value, not a table")
-                case nil: origins[prefix] = .implicit
+            let isArray = peek == "["
+            if isArray { i += 1 }
+            let given = try key()
+            guard peek == "]", !isArray || at(1) == "]" else {
+                throw fail(isArray ? "an array of tables header must look like [[clients.name.on]]" : "a table header must look like [profiles.name]")
+            }
+            i += isArray ? 2 : 1
+            let prefix = canonical(Array(given.dropLast()))
+            var path = prefix + [given[given.count - 1]]
+            for n in 1..<max(1, path.count) {
+                let p = Array(path.prefix(n))
+                switch origins[p] {
+                case .value?: throw fail("'\(Self.name(p))' is already a value, not a table")
+                case nil: origins[p] = .implicit
                 default: break
                 }
             }
-            switch origins[path] {
-            case .header?: throw fail("the table [\(path.joined(separator: "."))] is defined twice")
-            case .dotted?: throw fail("the table [\(path.joined(separator: "."))] was already made by dotted keys")
-            case .value?: throw fail("'\(path.joined(separator: "."))' is already a value, not a table")
-            case .implicit?, nil: origins[path] = .header
+            if isArray {
+                switch origins[path] {
+                case nil, .arrayOfTables?: break
+                case .value?: throw fail("'\(Self.name(path))' is already a value (a static array cannot be extended with [[...]])")
+                default: throw fail("'\(Self.name(path))' is already a table, not an array of tables")
+                }
+                origins[path] = .arrayOfTables
+                let index = arrays[path, default: 0]
+                arrays[path] = index + 1
+                try Self.append(&root, path, line: line)
+                lines[path.joined(separator: "."), default: line] = line
+                path.append("#\(index)")
+                origins[path] = .header
+            } else {
+                switch origins[path] {
+                case .header?: throw fail("the table [\(Self.name(path))] is defined twice")
+                case .dotted?: throw fail("the table [\(Self.name(path))] was already made by dotted keys")
+                case .value?: throw fail("'\(Self.name(path))' is already a value, not a table")
+                case .arrayOfTables?: throw fail("'\(Self.name(path))' is already an array of tables ([[\(Self.name(path))]])")
+                case .implicit?, nil: origins[path] = .header
+                }
+                try Self.store(&root, path, nil, line: line)
             }
-            try Self.store(&root, path, nil, line: line)
             current = path
             lines[path.joined(separator: "."), default: line] = line
         }
@@ -169,6 +205,7 @@ enum TOMLSubset {
                 case .dotted?: break
                 case .value?: throw fail("'\(prefix.joined(separator: "."))' is already a value, not a table")
                 case .header?, .implicit?: throw fail("dotted keys cannot add to the table [\(prefix.joined(separator: "."))], defined by a header")
+                case .arrayOfTables?: throw fail("'\(Self.name(prefix))' is an array of tables; dotted keys cannot add to it")
                 }
             }
             guard origins[full] == nil else { throw fail("'\(keys.joined(separator: "."))' is defined twice") }
@@ -177,11 +214,41 @@ enum TOMLSubset {
             lines[full.joined(separator: ".")] = line
         }
 
-        /// Puts `value` at `path` (nil: makes the table), making the tables on the way.
+        /// Puts `value` at `path` (nil: makes the table), making the tables on the way; a `#n`
+        /// step goes into element n of an array of tables.
         static func store(_ table: inout [String: Value], _ path: [String], _ value: Value?, line: Int) throws(ParseError) {
+            try reach(&table, path, line: line) { last, leaf throws(ParseError) in
+                if let value { leaf[last] = value } else if leaf[last] == nil { leaf[last] = .table([:]) }
+            }
+        }
+
+        /// Adds an empty table to the array of tables at `path`.
+        static func append(_ table: inout [String: Value], _ path: [String], line: Int) throws(ParseError) {
+            try reach(&table, path, line: line) { last, leaf throws(ParseError) in
+                guard case .array(let items)? = leaf[last] ?? .array([]) else {
+                    throw ParseError(line: line, message: "'\(last)' is already a value, not an array of tables")
+                }
+                leaf[last] = .array(items + [.table([:])])
+            }
+        }
+
+        static func reach(_ table: inout [String: Value], _ path: [String], line: Int,
+                          _ body: (String, inout [String: Value]) throws(ParseError) -> Void) throws(ParseError) {
             let head = path[0]
-            if path.count == 1 {
-                if let value { table[head] = value } else if table[head] == nil { table[head] = .table([:]) }
+            if path.count == 1 { return try body(head, &table) }
+            if path[1].hasPrefix("#"), let index = Int(path[1].dropFirst()) {
+                guard case .array(var items)? = table[head], index < items.count, case .table(var inner) = items[index] else {
+                    throw ParseError(line: line, message: "'\(head)' is not an array of tables")
+                }
+                if path.count == 2 {
+                    var wrapper = ["": Value.table(inner)]
+                    try body("", &wrapper)
+                    if case .table(let t)? = wrapper[""] { inner = t }
+                } else {
+                    try reach(&inner, Array(path.dropFirst(2)), line: line, body)
+                }
+                items[index] = .table(inner)
+                table[head] = .array(items)
                 return
             }
             var inner: [String: Value]
@@ -190,7 +257,7 @@ enum TOMLSubset {
             case .table(let t)?: inner = t
             default: throw ParseError(line: line, message: "'\(head)' is already a value, not a table")
             }
-            try store(&inner, Array(path.dropFirst()), value, line: line)
+            try reach(&inner, Array(path.dropFirst()), line: line, body)
             table[head] = .table(inner)
         }
 

@@ -25,12 +25,17 @@ public protocol FlowEffects: AnyObject, Sendable {
     /// `yousign.wait`'s start (answering its start time: the first start's, for a resumed
     /// wait), each of its rounds, and its end: a run journal keeps only what replay needs.
     func wait(_ event: WaitEvent) -> Double
+    /// `yousign.wait_for_event`: the event's body if one named `name` about `object` was
+    /// received for this run's client (by `onboard worker`), nil otherwise.
+    func receivedEvent(_ name: String, object: String) -> [UInt8]?
 }
 
 /// The marks `yousign.wait` makes, so its polls need not each be journaled.
 public enum WaitEvent: Sendable, Equatable {
     case begin(timeout: Double)
     case round
+    /// The wait also ends when this event about this object arrives (`yousign.wait_for_event`).
+    case expect(event: String, object: String)
     case end
 }
 
@@ -40,6 +45,9 @@ extension FlowEffects {
         if case .begin = event { return now() }
         return 0
     }
+
+    /// Without a worker no event is received: `wait_for_event` polls.
+    public func receivedEvent(_ name: String, object: String) -> [UInt8]? { nil }
 }
 
 /// An API call as a flow makes it.

@@ -13,6 +13,9 @@ public struct JournalStop: Error, Sendable, Equatable, CustomStringConvertible {
         case store
         /// Asked to stop at its next step (Ctrl-C in a batch): resumable as it is.
         case interrupted
+        /// Parked (`onboard worker`): the run waits in the store, not in a process; it is resumed
+        /// by replay when what it waits for comes.
+        case parked
     }
 
     public var kind: Kind

@@ -22,14 +22,14 @@ public final class JournaledEffects: FlowEffects, @unchecked Sendable {
     /// Send a request whose outcome is unknown again (`runs resume --resend-uncertain`).
     let resendUncertain: Bool
     private let onStop: @Sendable (JournalStop) -> Void
-    private let lock = NSLock()
+    let lock = NSLock()
     private let replay: [JournalEntry]
     private var cursor = 0
     private var lastStep: Int
     /// Read without `lock`: the run's end asks it while a call may still hold `lock`.
     private let stopSlot = Mutex<JournalStop?>(nil)
-    private var stopped: JournalStop? { stopSlot.withLock { $0 } }
-    private var spans: [Span] = []
+    var stopped: JournalStop? { stopSlot.withLock { $0 } }
+    var spans: [Span] = []
     private let stopRequest = Mutex<String?>(nil)
 
     /// An open `yousign.wait`: the current round's entries, held back until the round proves
@@ -37,10 +37,22 @@ public final class JournaledEffects: FlowEffects, @unchecked Sendable {
     struct Span {
         var buffer: [JournalEntry] = []
         var committed = true
+        /// The event this wait also ends on (`yousign.wait_for_event`), for a parked run's wake.
+        var expect: (event: String, object: String)?
     }
 
+    /// Set in `onboard worker`: a wait's pause of `Parking.minimum` seconds or more parks the run
+    /// (`JournaledEffects+Parking.swift`) instead of holding its process.
+    let parking: Bool
+    /// The events the run can see (`yousign.wait_for_event`): the worker's, from the store.
+    let events: (@Sendable (_ name: String, _ object: String) -> [UInt8]?)?
+
     public init(host: FlowHost, store: RunStore, runID: String, journal: [JournalEntry] = [], output: RunOutput,
-                resendUncertain: Bool = false, onStop: @escaping @Sendable (JournalStop) -> Void = { _ in }) {
+                resendUncertain: Bool = false, parking: Bool = false,
+                events: (@Sendable (_ name: String, _ object: String) -> [UInt8]?)? = nil,
+                onStop: @escaping @Sendable (JournalStop) -> Void = { _ in }) {
+        self.parking = parking
+        self.events = events
         self.host = host
         self.store = store
         self.runID = runID
@@ -189,7 +201,8 @@ public final class JournaledEffects: FlowEffects, @unchecked Sendable {
                 consume()
                 return false
             }
-            return stopIfAsked() == nil
+            guard stopIfAsked() == nil else { return false }
+            return !park(seconds)
         }
         guard live else { return }
         // outside the lock: Ctrl-C reaches the host's sleep through `host.interruptWaits`
@@ -277,7 +290,11 @@ public final class JournaledEffects: FlowEffects, @unchecked Sendable {
                 }
                 // the round before was not the last one: unless it had to be journaled, forget it
                 spans[spans.count - 1] = Span(buffer: [JournalEntry(step: 0, kind: .round, key: "round", outputAt: output.total,
-                                                                    at: Date().timeIntervalSince1970)], committed: false)
+                                                                    at: Date().timeIntervalSince1970)], committed: false,
+                                              expect: spans[spans.count - 1].expect)
+                return 0
+            case .expect(let event, let object):
+                if !spans.isEmpty { spans[spans.count - 1].expect = (event, object) }
                 return 0
             case .end:
                 guard !spans.isEmpty else { return 0 }
@@ -367,9 +384,9 @@ public final class JournaledEffects: FlowEffects, @unchecked Sendable {
 
     // MARK: the journal
 
-    private func next() -> JournalEntry? { cursor < replay.count ? replay[cursor] : nil }
+    func next() -> JournalEntry? { cursor < replay.count ? replay[cursor] : nil }
 
-    private func consume() {
+    func consume() {
         cursor += 1
         guard cursor == replay.count else { return }
         if !spans.isEmpty { try? store.setStatus(runID, .waiting) }
@@ -378,7 +395,7 @@ public final class JournaledEffects: FlowEffects, @unchecked Sendable {
     /// Writes an entry (a `safe` one inside a wait's round is held back with the round),
     /// returning its step, or nil when the run had to stop.
     @discardableResult
-    private func record(_ entry: JournalEntry, safe: Bool, status: RunStatus? = nil) -> Int? {
+    func record(_ entry: JournalEntry, safe: Bool, status: RunStatus? = nil) -> Int? {
         if let last = spans.indices.last, !spans[last].committed {
             if safe {
                 spans[last].buffer.append(entry)
@@ -393,7 +410,7 @@ public final class JournaledEffects: FlowEffects, @unchecked Sendable {
     }
 
     @discardableResult
-    private func persist(_ entry: JournalEntry, status: RunStatus? = nil) -> Int? {
+    func persist(_ entry: JournalEntry, status: RunStatus? = nil) -> Int? {
         guard stopped == nil else { return nil }
         var entry = entry
         entry.step = lastStep + 1
@@ -439,14 +456,14 @@ public final class JournaledEffects: FlowEffects, @unchecked Sendable {
     public func stopAtNextStep(_ why: String) { stopRequest.withLock { $0 = why } }
 
     /// Halts the run when `stopAtNextStep` asked for it.
-    private func stopIfAsked() -> FlowFailure? {
+    func stopIfAsked() -> FlowFailure? {
         guard stopped == nil, let why = stopRequest.withLock({ $0 }) else { return nil }
         return halt(JournalStop(.interrupted, why))
     }
 
     /// Stops the run (the first reason is kept) and returns the failure every effect now gets.
     @discardableResult
-    private func halt(_ stop: JournalStop) -> FlowFailure {
+    func halt(_ stop: JournalStop) -> FlowFailure {
         let first = stopSlot.withLock { slot -> Bool in
             guard slot == nil else { return false }
             slot = stop
@@ -457,7 +474,7 @@ public final class JournaledEffects: FlowEffects, @unchecked Sendable {
     }
 
     @discardableResult
-    private func diverge(_ entry: JournalEntry, asks: String, journaled: String? = nil, now: String? = nil) -> FlowFailure {
+    func diverge(_ entry: JournalEntry, asks: String, journaled: String? = nil, now: String? = nil) -> FlowFailure {
         var message = "step \(entry.step): the journal has \(Self.describe(entry)), the flow now asks \(asks)"
         if let difference = Self.difference(journaled, now) { message += " (\(difference))" }
         message += "; the flow changed since the run started: put it back as it was to resume the run (it is left as it is), or start a new run"
@@ -489,6 +506,7 @@ public final class JournaledEffects: FlowEffects, @unchecked Sendable {
         case .wait: "the start of yousign.wait"
         case .round: "a round of yousign.wait"
         case .waitEnd: "the end of yousign.wait"
+        case .event: "a look for the event \(entry.key.dropFirst(6))"
         }
     }
 

@@ -25,6 +25,7 @@ public final class RateGate: RequestGate {
     struct State {
         var learned: RateLimits?
         var limited = 0
+        var answered = 0
         var sent: [Double] = []
     }
 
@@ -55,6 +56,9 @@ public final class RateGate: RequestGate {
 
     /// 429s seen (and retried by the client) since the gate was made.
     public var limitedCount: Int { state.withLock { $0.limited } }
+
+    /// Requests that went through the gate and ended (answered or failed) since it was made.
+    public var requestCount: Int { state.withLock { $0.answered } }
 
     /// Requests this process sent through the gate in the last 60 seconds.
     public func sentLastMinute(now: Double = Date().timeIntervalSince1970) -> Int {
@@ -90,7 +94,10 @@ public final class RateGate: RequestGate {
     }
 
     public func observe(status: Int?, headers: WireHeaders) async {
-        if status == 429 { state.withLock { $0.limited += 1 } }
+        state.withLock {
+            $0.answered += 1
+            if status == 429 { $0.limited += 1 }
+        }
         if status != nil {
             let heard = Self.limits(in: headers)
             let changed = state.withLock { s -> Bool in

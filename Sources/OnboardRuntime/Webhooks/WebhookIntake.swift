@@ -50,10 +50,17 @@ public struct WebhookIntake: Sendable {
             return .rejected(status: 400, reason: "the body is not a Yousign event (a JSON object with event_id and event_name)")
         }
         do {
-            return try store.storeEvent(client: client, eventID: id, name: name, body: body)
+            return try store.storeEvent(client: client, eventID: id, name: name, body: body, objects: Self.objects(of: event))
                 ? .stored(eventID: id, name: name) : .duplicate(eventID: id)
         } catch {
             return .rejected(status: 503, reason: "the event could not be stored (\(error.description)); Yousign will retry")
         }
+    }
+
+    /// The ids an event is about: each object's `id` under `data` (`signature_request`,
+    /// `signer`, `workflow_session`...).
+    public static func objects(of event: JSONValue) -> [String] {
+        guard let data = event["data"]?.objectValue else { return [] }
+        return data.keys.sorted().compactMap { data[$0]?["id"]?.stringValue }.filter { !$0.isEmpty }
     }
 }

@@ -105,9 +105,15 @@ final class RemoteEffects: FlowEffects, @unchecked Sendable {
         let fields: [String: JSONValue] = switch event {
         case .begin(let timeout): ["event": "begin", "timeout": .double(timeout)]
         case .round: ["event": "round"]
+        case .expect(let name, let object): ["event": "expect", "name": .string(name), "object": .string(object)]
         case .end: ["event": "end"]
         }
         return ask(.message(.wait, fields)).0["value"]?.doubleValue ?? 0
+    }
+
+    func receivedEvent(_ name: String, object: String) -> [UInt8]? {
+        let (reply, blob) = ask(.message(.event, ["name": .string(name), "object": .string(object)]))
+        return reply["found"]?.boolValue == true ? blob : nil
     }
 
     /// The source of a module, found by the parent (`RemoteModules`).

@@ -34,6 +34,8 @@ enum WorkerOp: String, CaseIterable, Sendable {
     case env
     /// A mark of `yousign.wait` (`event`: begin, round, end).
     case wait
+    /// `yousign.wait_for_event` looking for its event (`name`, `object`; the body as blob).
+    case event
     /// The source of a module `require` asks for (the worker reads no file itself).
     case module
 

@@ -232,7 +232,7 @@ public struct WorkerSupervisor: Sendable {
         switch op {
         case .perform: "an API call"
         case .control: "a call to the emulator's control surface"
-        case .sleep, .wait: "a wait"
+        case .sleep, .wait, .event: "a wait"
         default: "a request to the host"
         }
     }
@@ -253,9 +253,13 @@ public struct WorkerSupervisor: Sendable {
             let event: WaitEvent = switch header["event"]?.stringValue {
             case "begin": .begin(timeout: header["timeout"]?.doubleValue ?? 0)
             case "round": .round
+            case "expect": .expect(event: header["name"]?.stringValue ?? "", object: header["object"]?.stringValue ?? "")
             default: .end
             }
             return (["value": .double(effects.wait(event))], [])
+        case .event:
+            let body = effects.receivedEvent(header["name"]?.stringValue ?? "", object: header["object"]?.stringValue ?? "")
+            return (["found": .bool(body != nil)], body ?? [])
         case .env:
             switch effects.env(header["name"]?.stringValue ?? "") {
             case .success(let value): return (["ok": true, "value": value.map { .string($0) } ?? .null], [])

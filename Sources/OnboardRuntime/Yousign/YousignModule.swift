@@ -71,11 +71,22 @@ public enum YousignModule {
                 switch try args.string(0) {
                 case "begin": event = .begin(timeout: try args.number(1))
                 case "round": event = .round
+                case "expect": event = .expect(event: try args.string(1), object: try args.string(2))
                 case "end": event = .end
-                default: throw args.bad(0, "wait event (begin, round or end)")
+                default: throw args.bad(0, "wait event (begin, round, expect or end)")
                 }
                 args.push(number: host.wait(event))
                 return 1
+            }),
+            // host.event(name, object) -> the event (a table) or nil: received by `onboard worker`
+            "event": .hostFunction(.pushing { args in
+                let name = try args.string(0)
+                let object = try args.string(1)
+                guard let body = host.receivedEvent(name, object: object) else {
+                    try args.push(.nil)
+                    return 1
+                }
+                return try LuaJSON.pushDecoded(body, args, nullAsNil: true)
             }),
             "backend": .string(LuaString(host.backendSummary)),
             // host.verify_webhook(raw_body, signature_header or nil, secret) -> boolean: pure, so
