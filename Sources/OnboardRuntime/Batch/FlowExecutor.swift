@@ -41,7 +41,8 @@ public final class RunStopHandle: @unchecked Sendable {
 }
 
 /// In this process, on a Lua thread of its own: no process boundary (tests; `--no-worker`). A
-/// stop cannot kill anything here: the journal's stop makes every later effect fail instead.
+/// stop cancels the script (`LuaState.cancel`, which no `pcall` catches); the journal's stop
+/// also makes every later effect fail.
 public struct InProcessExecutor: FlowExecutor {
     public init() {}
 
@@ -52,7 +53,14 @@ public struct InProcessExecutor: FlowExecutor {
         run.output = { output($0) }
         let result = try? LuaThread.run { () -> Result<Void, LuaError> in
             do throws(LuaError) {
-                try run.execute()
+                let state = try run.makeState()
+                defer {
+                    stop.onStop {}
+                    state.close()
+                }
+                let canceller = state.canceller
+                stop.onStop { canceller.cancel() }
+                try run.execute(in: state)
                 return .success(())
             } catch { return .failure(error) }
         }
