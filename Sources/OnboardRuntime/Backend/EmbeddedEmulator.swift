@@ -11,6 +11,9 @@ public protocol EmbeddedEmulator: AnyObject, Sendable {
     var clockOffset: TimeInterval { get }
     /// Sets the clock back to real time, keeping the store (`--reset-clock`).
     func setClockToRealTime() throws
+    /// Runs what is due (timers) and delivers the webhooks waiting to go (`onboard listen`
+    /// calls it, as `onboard serve` does every second).
+    func tick() async
 }
 
 /// How to open the embedded emulator for a state, and the key it accepts.
