@@ -159,7 +159,9 @@ let package = Package(
                            "JSONCodec", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "OnboardREPLTests", dependencies: ["OnboardREPL", "OnboardRuntime", "LuaKit"]),
-        .testTarget(name: "OnboardCLITests", dependencies: ["onboard"]),
+        .testTarget(name: "OnboardCLITests", dependencies: [
+            "onboard", "OnboardRuns", "YousignWire", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -149,6 +149,7 @@ final class StandInEmulator: EmbeddedEmulator, @unchecked Sendable {
     func handle(_ request: WireRequest) async -> WireResponse { WireResponse(status: 200, headers: [:], body: Array("{}".utf8)) }
     var clockOffset: TimeInterval { offset }
     func setClockToRealTime() throws { offset = 0; resets += 1 }
+    func tick() async {}
 
     static func opener(_ emulator: StandInEmulator = StandInEmulator(offset: 0)) -> EmbeddedOpener {
         EmbeddedOpener(apiKey: "emulator-key") { _ in emulator }
