@@ -22,6 +22,7 @@ import report_http
 import report_module
 import report_durability
 import report_batch
+import report_worker
 
 # The targets (docs/benchmarks.md explains them).
 COLD_START_MS = 15.0
@@ -127,6 +128,7 @@ def main():
     module = report_module.load(res, hyperfine, keyvalues)
     durability = report_durability.load(res, hyperfine)
     batch = report_batch.load(res, hyperfine)
+    webhooks = report_worker.load(res)
 
     # ---- numbers
     cold_onboard = cold["onboard"]["median"]
@@ -197,6 +199,8 @@ def main():
         summary += report_durability.summary_rows(durability, verdict_max)
     if batch:
         summary += report_batch.summary_rows(batch, verdict_min)
+    if webhooks:
+        summary += report_worker.summary_rows(webhooks)
 
     # ---- markdown
     now = datetime.datetime.now().astimezone()
@@ -379,6 +383,8 @@ def main():
         report_durability.section(durability, w)
     if batch:
         report_batch.section(batch, w)
+    if webhooks:
+        report_worker.section(webhooks, w)
 
     Path(a.output).write_text("\n".join(md))
 
