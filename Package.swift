@@ -107,6 +107,7 @@ let package = Package(
             dependencies: [
                 "OnboardRuntime", "OnboardRuns", "LuaKit", "JSONCodec", "YousignWire",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),

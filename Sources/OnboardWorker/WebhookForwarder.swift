@@ -1,7 +1,5 @@
+import AsyncHTTPClient
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -38,34 +36,44 @@ public struct WebhookForwarder: Sendable {
         self.onDelivery = onDelivery
     }
 
+    /// AsyncHTTPClient rather than URLSession: FoundationNetworking needs libcurl, which the
+    /// static binary does not link.
+    static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.redirectConfiguration = .disallow
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
     static let forwarded = [WebhookSignature.header, "X-Yousign-Retry", "X-Yousign-Issued-At", "User-Agent", "Content-Type"]
 
     func router() -> Router<BasicRequestContext> {
         let router = Router()
         let target = self.target, onDelivery = self.onDelivery
-        let session = URLSession(configuration: .ephemeral)
         let handle: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
             let begun = Date()
             let body = try await request.body.collect(upTo: 4 << 20)
             let bytes = Data(body.readableBytesView)
             let event = (try? JSONSerialization.jsonObject(with: bytes)) as? [String: Any]
-            var forward = URLRequest(url: target, timeoutInterval: 10)
-            forward.httpMethod = "POST"
+            var forward = HTTPClientRequest(url: target.absoluteString)
+            forward.method = .POST
             for name in Self.forwarded {
-                if let value = request.headers[HTTPField.Name(name)!] { forward.setValue(value, forHTTPHeaderField: name) }
+                if let value = request.headers[HTTPField.Name(name)!] { forward.headers.add(name: name, value: value) }
             }
-            forward.httpBody = bytes
+            forward.body = .bytes(ByteBuffer(bytes: bytes))
             var delivery = Delivery(eventName: event?["event_name"] as? String ?? "?", eventID: event?["event_id"] as? String ?? "?",
                                     retry: request.headers[HTTPField.Name("X-Yousign-Retry")!], status: nil, error: nil, milliseconds: 0)
             let status: HTTPResponse.Status
             do {
-                let (data, response) = try await session.data(for: forward)
-                let code = (response as? HTTPURLResponse)?.statusCode ?? 502
+                let response = try await Self.client.execute(forward, timeout: .seconds(10))
+                let data = try await response.body.collect(upTo: 1 << 20)
+                let code = Int(response.status.code)
                 delivery.status = code
-                if code >= 300 { delivery.error = String(decoding: data.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }
+                if code >= 300 {
+                    delivery.error = String(decoding: data.readableBytesView.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                }
                 status = HTTPResponse.Status(code: code)
             } catch {
-                delivery.error = error.localizedDescription
+                delivery.error = "\(error)"
                 status = .badGateway
             }
             delivery.milliseconds = Date().timeIntervalSince(begun) * 1000

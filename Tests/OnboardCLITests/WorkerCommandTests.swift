@@ -118,6 +118,14 @@ import YousignWire
         #expect(!worker.log.contains(Webhook.secret))
     }
 
+    @Test("examples/onboarding_worker.lua also runs alone (onboard run): no webhook comes, so wait_for_event polls")
+    func theWorkerExampleRunsAlone() async throws {
+        let alone = try await CLI.onboardAsync(["run", "--ephemeral", "--allow-read=examples/files", "examples/onboarding_worker.lua"],
+                                               environment: ["ONBOARD_PROFILE": ""])
+        #expect(alone.status == 0, "\(alone)")
+        #expect(alone.stdout.hasSuffix("Kelly signed (seen by polling)\nKelly Smith's onboarding is done.\n"), "\(alone.stdout)")
+    }
+
     @Test("a worker that cannot start says why and exits 2", arguments: [
         (["--config", "missing.toml"], "missing.toml: no such file"),
         (["--listen", "8700"], "--listen must be host:port"),
