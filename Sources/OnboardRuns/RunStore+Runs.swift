@@ -100,6 +100,8 @@ extension RunStore {
             switch record.effectiveStatus(now: now) {
             case .done: throw RunStoreError(.conflict, "\(id) is done; there is nothing to resume")
             case .cancelled: throw RunStoreError(.conflict, "\(id) was cancelled; start the flow again with `onboard run` for a new run")
+            case .waiting where record.wake != nil:
+                throw RunStoreError(.conflict, "\(id) is parked in the store, waiting for \(record.wake!.event.map { "\($0) on \(record.wake!.object ?? "?") or " } ?? "")its next poll; `onboard worker` resumes it when that comes (or cancel it with `onboard runs cancel \(id)`)")
             case .running, .waiting:
                 let holder = record.lease.map { "process \($0.pid) on \($0.host)" } ?? "another process"
                 throw RunStoreError(.conflict, "\(id) is \(record.status.rawValue) in \(holder); it cannot be resumed twice (cancel it first with `onboard runs cancel \(id)` if that process is stuck)")

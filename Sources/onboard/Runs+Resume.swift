@@ -40,8 +40,8 @@ extension Runs {
             let store = try store.openOrExit()
             let ids: [String]
             do {
-                // a batch's rows go on with their batch (`onboard batch --resume`)
-                ids = try id.map { [$0] } ?? store.runs(status: .interrupted).filter { $0.batch == nil }.map(\.id).reversed()
+                // a batch's rows go on with their batch, a worker's runs with the worker
+                ids = try id.map { [$0] } ?? store.runs(status: .interrupted).filter { $0.batch == nil && $0.origin == nil }.map(\.id).reversed()
             } catch {
                 Diagnostics.error("\(error)")
                 throw ExitCode(ExitStatus.usage)
@@ -65,6 +65,10 @@ extension Runs {
                     throw RunStoreError(.notFound, "no run \(id) in \(store.location); `onboard runs list` shows the runs there are")
                 }
                 before = current.effectiveStatus()
+                if current.origin != nil {
+                    Diagnostics.error("\(id) is a run of `onboard worker` (client \(current.client ?? "?")); the worker resumes it at its next start")
+                    return ExitStatus.usage
+                }
                 if let batch = current.batch {
                     Diagnostics.error("\(id) is row \(current.row ?? 0) of batch \(batch); go on with the batch instead: onboard batch --resume \(batch)")
                     return ExitStatus.usage

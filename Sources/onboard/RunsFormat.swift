@@ -62,6 +62,11 @@ enum RunsFormat {
             started  \(time(run.startedAt)), last activity \(ago(now - run.updatedAt)), \(run.attempts) attempt\(run.attempts == 1 ? "" : "s")
 
             """
+        if let wake = run.wake, run.status == .waiting {
+            let on = wake.event.map { "\($0) on \(wake.object ?? "?"), or " } ?? ""
+            out += "parked   until \(on)\(time(wake.at)) (onboard worker resumes it)\n"
+        }
+        if let client = run.client { out += "client   \(client)\(run.origin.map { " (\(Self.origin($0)))" } ?? "")\n" }
         out += "\njournal (\(entries.count) steps)\n"
         for e in entries {
             out += String(format: "%4d  ", e.step) + e.kind.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0) + " "
@@ -72,6 +77,17 @@ enum RunsFormat {
         if !run.output.isEmpty && run.output.last != UInt8(ascii: "\n") { out += "\n" }
         if let error = run.error { out += "\nerror\n\(error)\n" }
         return out
+    }
+
+    /// What started a worker's run, in words.
+    static func origin(_ origin: String) -> String {
+        let parts = origin.split(separator: ":", maxSplits: 3).map(String.init)
+        switch parts.first {
+        case "event": return "started by event \(parts.count > 2 ? parts[2] : "?")"
+        case "every": return "started by its schedule"
+        case "detach": return "handed to onboard worker with --detach"
+        default: return origin
+        }
     }
 
     /// One step's outcome in words: `201 json 1.4 KB`, `no answer yet`, a value.

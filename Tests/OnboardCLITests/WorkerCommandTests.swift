@@ -58,6 +58,11 @@ import YousignWire
             // the run holds no process while it waits (the pool's one worker went with the park)
             #expect(sandboxChildren(of: worker.pid).isEmpty, "sandbox processes: \(sandboxChildren(of: worker.pid))")
             let sr = try #require(parked.wake?.object)
+            let shown = try await CLI.onboardAsync(["runs", "show", id, "--runs", runs], in: folder.url)
+            #expect(shown.stdout.contains("status   waiting") && shown.stdout.contains("parked   until signature_request.done on \(sr), or ")
+                    && shown.stdout.contains("client   acme (handed to onboard worker with --detach)"), "\(shown)")
+            let resumed = try await CLI.onboardAsync(["runs", "resume", id, "--runs", runs], in: folder.url)
+            #expect(resumed.status == 2 && resumed.stderr.contains("is a run of `onboard worker` (client acme); the worker resumes it"), "\(resumed)")
             try await Self.sign(serve: server, sr)
             #expect(await eventually(20) { try store.run(id)?.status == .done }, "\(worker.log)")
             let done = try #require(try store.run(id))
@@ -116,6 +121,38 @@ import YousignWire
         #expect(second.status == 1 && second.stderr.contains("another onboard worker (pid \(worker.pid) on ") && second.stderr.contains("is using the run store \(runs)"), "\(second)")
         #expect(worker.stop(SIGINT).status == 0)
         #expect(!worker.log.contains(Webhook.secret))
+    }
+
+    @Test("a burst of 200 signed webhooks at once: each answered, stored and run once")
+    func burst() async throws {
+        try await withMachineToMyself {
+            let folder = try workerFolder("ephemeral = true\n[[clients.acme.on]]\nevent = \"signature_request.done\"\nflow = \"burst.lua\"\n",
+                                          flows: ["burst.lua": "local e = ...\nprint(e.event_id)\n"])
+            let runs = folder.url.appendingPathComponent("runs.sqlite").path
+            let worker = try WorkerDaemon(["--runs", runs, "--listen", "127.0.0.1:0", "--concurrency", "4"], in: folder.url, environment: Self.env)
+            let ids = (1...200).map { "evt-\($0)" }
+            let port = worker.port
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for chunk in stride(from: 0, to: ids.count, by: 25).map({ Array(ids[$0..<min($0 + 25, ids.count)]) }) {
+                    group.addTask {
+                        var codes: [Int] = []
+                        for id in chunk {
+                            let body = Webhook.event("signature_request.done", id: id, object: "sr-\(id)")
+                            codes.append(try await Webhook.post(port: port, client: "acme", body: body, signature: Webhook.sign(body)).0)
+                        }
+                        return codes.filter { $0 == 200 }.count
+                    }
+                }
+                return try await group.reduce(0, +)
+            }
+            #expect(statuses == 200)
+            let store = try RunStore.open(path: runs)
+            #expect(await eventually(120) { try store.runs(status: .done).count == 200 && store.pendingEventCount() == 0 }, "\(worker.log.suffix(2000))")
+            let all = try store.runs()
+            #expect(all.count == 200 && Set(all.compactMap(\.origin)) == Set(ids.map { "event:acme:\($0):0" }))
+            #expect(try store.events(client: "acme").count == 200)
+            #expect(worker.stop(SIGTERM).status == 0)
+        }
     }
 
     @Test("examples/onboarding_worker.lua also runs alone (onboard run): no webhook comes, so wait_for_event polls")

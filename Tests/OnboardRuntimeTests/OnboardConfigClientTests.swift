@@ -50,7 +50,7 @@ struct OnboardConfigClientTests {
     }
 
     @Test("mistakes name the file and the line, before anything runs", arguments: [
-        ("[clients.a]\nconcurency = 4\n", "onboard.toml:2: clients.a: unknown key 'concurency' (known: allow_env, allow_read, allow_write, api_key_env, base_url, concurrency, description, emulator, ephemeral, rate_limit, state, webhook_secret_env)"),
+        ("[clients.a]\nconcurency = 4\n", "onboard.toml:2: clients.a: unknown key 'concurency' (known: allow_env, allow_read, allow_write, api_key_env, base_url, concurrency, description, emulator, ephemeral, every, on, rate_limit, state, webhook_secret_env)"),
         ("[clients.a]\n\nallow_read = [\"nowhere\"]\n", "onboard.toml:3: clients.a.allow_read grants 'nowhere', which does not exist (paths are relative to onboard.toml)"),
         ("[clients.a]\nallow_write = [\"no/such/folder/x.json\"]\n", "onboard.toml:2: clients.a.allow_write grants 'no/such/folder/x.json', whose folder does not exist (paths are relative to onboard.toml)"),
         ("[clients.a]\nconcurrency = 0\n", "onboard.toml:2: clients.a.concurrency must be between 1 and 256, not 0"),
@@ -59,7 +59,7 @@ struct OnboardConfigClientTests {
         ("[clients.a]\napi_key_env = \"sk_test_abc def\"\n", "onboard.toml:2: clients.a.api_key_env must name an environment variable (like ACME_YOUSIGN_KEY), not hold a secret"),
         ("[clients.a]\nallow_env = [\"A-B\"]\n", "onboard.toml:2: clients.a.allow_env has 'A-B', which is not a variable name or PREFIX_* pattern"),
         ("[clients.a]\nbase_url = \"x\"\nstate = \"s.sqlite\"\n", "onboard.toml:1: clients.a names more than one backend (choose one of base_url, emulator, state/ephemeral)"),
-        ("clients = 3\n", "onboard.toml:1: unknown setting 'clients' (expected profile = \"name\", [profiles.NAME] and [clients.NAME] tables)"),
+        ("clients = 3\n", "onboard.toml:1: clients must be [clients.NAME] tables, not [[clients]] or a value"),
         ("[clients]\na = 1\n", "onboard.toml:2: clients.a must be a table ([clients.a])"),
     ])
     func errors(text: String, message: String) throws {

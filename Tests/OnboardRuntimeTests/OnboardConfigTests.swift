@@ -41,7 +41,7 @@ struct OnboardConfigTests {
         ("[profiles.a]\nbase_url = \"x\"\nemulator = \"y\"\n", "onboard.toml:1: profiles.a names more than one backend (choose one of base_url, emulator, state/ephemeral)"),
         ("profile = \"b\"\n[profiles.a]\nstate = \"s\"\n", "onboard.toml:1: profile = \"b\" names no [profiles.b] table"),
         ("[profiles.a]\napi_key_env = \"sk_live abc\"\n", "onboard.toml:2: profiles.a.api_key_env must name an environment variable (like ACME_YOUSIGN_KEY), not hold a key"),
-        ("[[profiles]]\n", "onboard.toml:1: arrays of tables ([[name]]) are not supported in onboard.toml"),
+        ("[[profiles]]\n", "onboard.toml:1: profiles must be [profiles.NAME] tables, not [[profiles]] or a value"),
         ("key\n", "onboard.toml:1: expected key = value"),
     ])
     func errors(text: String, message: String) {

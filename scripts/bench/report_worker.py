@@ -2,7 +2,8 @@
 
 Reads what scripts/bench/run wrote: webhooks-burst.json (1,000 signed deliveries from 8 senders
 at once) and webhooks-paced.json (100 deliveries one after another, 50 ms apart), each from
-scripts/bench/webhook_burst.py.
+scripts/bench/webhook_burst.py; parked.json (1,000 runs parked on wait_for_event, then woken) from
+scripts/bench/parked_runs.py.
 """
 import json
 from pathlib import Path
@@ -13,7 +14,9 @@ def load(results):
     burst, paced = res / "webhooks-burst.json", res / "webhooks-paced.json"
     if not burst.exists() or not paced.exists():
         return None
-    return {"burst": json.loads(burst.read_text()), "paced": json.loads(paced.read_text())}
+    parked = res / "parked.json"
+    return {"burst": json.loads(burst.read_text()), "paced": json.loads(paced.read_text()),
+            "parked": json.loads(parked.read_text()) if parked.exists() else None}
 
 
 def ms(v):
@@ -30,7 +33,10 @@ def summary_rows(m):
          f"{'each stored and run once' if once else 'NOT each once'})", "info", "-"),
         (f"i. webhooks one at a time: receipt to the run's start, p50 / p99",
          f"{ms(p['receipt_to_start_ms']['p50'])} / {ms(p['receipt_to_start_ms']['p99'])}", "info", "-"),
-    ]
+    ] + ([(f"i. {m['parked']['runs']:,} runs parked on wait_for_event: worker memory, sandbox processes",
+           f"{m['parked']['parked_rss_mib']:.0f} MiB resident ({m['parked']['idle_rss_mib']:.0f} idle), "
+           f"{m['parked']['sandbox_processes_while_parked']} processes; all woken and done {m['parked']['woken_seconds']:.1f} s after their webhooks",
+           "info", "-")] if m["parked"] else [])
 
 
 def section(m, w):
@@ -54,3 +60,12 @@ def section(m, w):
       f"{b['events']:,} waits for all the others); one at a time, it is what the worker itself adds between "
       "storing an event and its flow running: the dispatcher's wake-up, the run record, a pooled worker "
       "taking the script.\n")
+    k = m["parked"]
+    if k:
+        w(f"**Parked runs.** `scripts/bench/parked_runs.py` hands {k['runs']:,} runs to the worker with `onboard run "
+          "--detach`, each waiting for its own event with `yousign.wait_for_event`. Once all are parked "
+          f"({k['parked_seconds']:.0f} s, mostly the {k['runs']:,} `onboard run --detach` processes), the worker holds "
+          f"**{k['parked_rss_mib']:.0f} MiB** resident ({k['idle_rss_mib']:.0f} MiB idle, before any run) and "
+          f"**{k['sandbox_processes_while_parked']}** sandbox processes; the run store is {k['store_mib']:.1f} MiB. "
+          f"{k['runs']:,} signed webhooks then wake them: all {k['done']:,} are done {k['woken_seconds']:.1f} s after the "
+          "first was sent (each resumed by replay in a fresh sandbox process).\n")

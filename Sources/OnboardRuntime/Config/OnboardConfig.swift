@@ -88,6 +88,9 @@ public struct OnboardConfig: Sendable, Equatable {
                     }
                     config.clients[name] = try client(name, fields, lines: lines, path: path)
                 }
+            case ("profiles", _), ("clients", _):
+                let at = lines[key].map { "\(path):\($0)" } ?? path
+                throw Failure(description: "\(at): \(key) must be [\(key).NAME] tables, not [[\(key)]] or a value")
             default:
                 let at = lines[key].map { "\(path):\($0)" } ?? path
                 throw Failure(description: "\(at): unknown setting '\(key)' (expected profile = \"name\", [profiles.NAME] and [clients.NAME] tables)")
