@@ -56,7 +56,8 @@ import YousignWire
             let parked = try #require(try store.run(id))
             #expect(parked.effectiveStatus() == .waiting && parked.lease == nil)
             // the run holds no process while it waits (the pool's one worker went with the park)
-            #expect(sandboxChildren(of: worker.pid).isEmpty, "sandbox processes: \(sandboxChildren(of: worker.pid))")
+            let pid = worker.pid
+            #expect(await eventually(5) { sandboxChildren(of: pid).isEmpty }, "sandbox processes: \(sandboxChildren(of: worker.pid))")
             let sr = try #require(parked.wake?.object)
             let shown = try await CLI.onboardAsync(["runs", "show", id, "--runs", runs], in: folder.url)
             #expect(shown.stdout.contains("status   waiting") && shown.stdout.contains("parked   until signature_request.done on \(sr), or ")

@@ -125,7 +125,7 @@ final class Locked<T>: @unchecked Sendable {
         let parked = try #require(try fixture.store.run(id))
         #expect(parked.effectiveStatus() == .waiting && parked.lease == nil && parked.wake?.object == "sr-7")
         #expect(parked.wake.map { $0.at > Date().timeIntervalSince1970 + 3000 } == true, "its fallback poll is an hour away")
-        #expect(fixture.worker.inFlight == 0, "a parked run holds no run thread")
+        #expect(try fixture.waitUntil(5) { fixture.worker.inFlight == 0 }, "a parked run gives its run thread back")
         #expect(try fixture.deliver("signature_request.done", id: "e-9", about: ["sr-7", "signer-1"]))
         #expect(try fixture.waitUntil { try fixture.store.run(id)?.status == .done })
         let done = try #require(try fixture.store.run(id))
