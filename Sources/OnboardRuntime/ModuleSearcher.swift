@@ -24,7 +24,17 @@ public struct ModuleSearcher: ModuleSource, Sendable {
         self.stdlibFolder = stdlibFolder
     }
 
+    /// `find("flow:examples/onboarding.lua")`: a flow file by its path (from the working folder),
+    /// for `onboard test`'s `run_flow`. `require` cannot ask it: its names are dotted identifiers.
+    public static let flowPrefix = "flow:"
+
     public func find(_ name: String) throws -> (source: [UInt8], chunkName: String)? {
+        if name.hasPrefix(Self.flowPrefix) {
+            let path = String(name.dropFirst(Self.flowPrefix.count))
+            guard path.hasSuffix(".lua") else { throw ScriptSourceError(message: "run_flow: '\(path)' is not a .lua file") }
+            guard let bytes = try read(path) else { return nil }
+            return (bytes, "@" + path)
+        }
         let relative = name.replacingOccurrences(of: ".", with: "/")
         // the script's own modules are opened from its folder without following symbolic
         // links, like every file a flow reads (a link could lead anywhere)

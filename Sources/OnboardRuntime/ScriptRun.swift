@@ -10,6 +10,11 @@ import LuaKit
 /// ```
 public struct ScriptRun {
     public var preludes: [ScriptSource]
+    /// Run after the script, in its state (`onboard test` reports its tests from one).
+    public var postludes: [ScriptSource] = []
+    /// `onboard test`: the state gets the host function stdlib/test.lua's `run_flow` reads flow
+    /// files with (`ModuleSource.find("flow:PATH")`).
+    public var testing = false
     public var script: ScriptSource?
     public var arguments: [String]
     /// A batch row: the script's first argument, as a table (`local row = ...`), before `arguments`.
@@ -60,8 +65,12 @@ public struct ScriptRun {
         }
         guard let script else { return [] }
         let strings = arguments.map { LuaValue.string(LuaString($0)) }
-        return try state.execute(script.bytes, chunkName: script.chunkName,
-                                 arguments: (row.map { [LuaValue(json: $0)] } ?? []) + strings)
+        let results = try state.execute(script.bytes, chunkName: script.chunkName,
+                                        arguments: (row.map { [LuaValue(json: $0)] } ?? []) + strings)
+        for postlude in postludes {
+            try state.execute(postlude.bytes, chunkName: postlude.chunkName)
+        }
+        return results
     }
 
     /// A sandboxed state with the host modules, `require` and `arg` in place.
@@ -71,6 +80,27 @@ public struct ScriptRun {
         try HostModules.install(in: state)
         let searcher = modules ?? ModuleSearcher(scriptFolder: script?.folder ?? ".", stdlibFolder: stdlibFolder)
         try state.setModuleSearcher(notFound: searcher.notFoundMessage) { try searcher.find($0) }
+        if testing {
+            // run_flow(path): a flow's source, found as the searcher finds modules (in a worker,
+            // by the parent), or nil and why
+            try state.setGlobal("__onboard_flow_source", .hostFunction(.pushing { args in
+                let path = try args.string(0)
+                do {
+                    guard let (source, chunk) = try searcher.find(ModuleSearcher.flowPrefix + path) else {
+                        try args.push(.nil)
+                        try args.push(.string(LuaString("no flow file \(path)")))
+                        return 2
+                    }
+                    try args.push(.string(LuaString(source)))
+                    try args.push(.string(LuaString(chunk)))
+                    return 2
+                } catch {
+                    try args.push(.nil)
+                    try args.push(.string(LuaString("\(error)")))
+                    return 2
+                }
+            }))
+        }
         if let host {
             try EnvModule.install(in: state, host: host)
             try YousignModule.install(in: state, host: host, stdlibFolder: stdlibFolder)

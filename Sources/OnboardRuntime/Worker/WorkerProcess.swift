@@ -70,6 +70,8 @@ public enum WorkerProcess {
             interpreterArguments: start.interpreterArguments, scriptName: start.scriptName, limits: start.limits,
             stdlibFolder: start.stdlibFolder, output: { effects.write($0) }, host: effects)
         run.row = start.row
+        run.postludes = start.postludes
+        run.testing = start.testing
         run.modules = RemoteModules(
             effects: effects, searcher: ModuleSearcher(scriptFolder: start.script?.folder ?? ".", stdlibFolder: start.stdlibFolder))
         return run

@@ -5,6 +5,8 @@ import LuaKit
 /// parent.
 struct WorkerStart {
     var preludes: [ScriptSource]
+    var postludes: [ScriptSource] = []
+    var testing = false
     var script: ScriptSource?
     var arguments: [String]
     /// A batch row, the script's first argument.
@@ -42,6 +44,8 @@ struct WorkerStart {
             ]),
         ]
         if let script { header["script"] = source(script) }
+        if !postludes.isEmpty { header["postludes"] = .array(postludes.map(source)) }
+        if testing { header["testing"] = true }
         if let row { header["row"] = row }
         if let scriptName { header["script_name"] = .string(scriptName) }
         if let stdlibFolder { header["stdlib"] = .string(stdlibFolder) }
@@ -60,6 +64,7 @@ struct WorkerStart {
         }
         let preludes = try (h["preludes"]?.arrayValue ?? []).map { v throws(WorkerWire.Failure) in try source(v) }
         let script = try h["script"].map { v throws(WorkerWire.Failure) in try source(v) }
+        let postludes = try (h["postludes"]?.arrayValue ?? []).map { v throws(WorkerWire.Failure) in try source(v) }
         let l = h["limits"]
         let limits = LuaLimits(
             memory: l?["memory"]?.intValue.map { Int($0) }, instructions: l?["instructions"]?.intValue.map { UInt64($0) },
@@ -72,6 +77,8 @@ struct WorkerStart {
         start.requireKernelSandbox = h["require_kernel_sandbox"]?.boolValue ?? false
         start.row = h["row"]
         start.pooled = h["pooled"]?.boolValue ?? false
+        start.postludes = postludes
+        start.testing = h["testing"]?.boolValue ?? false
         return start
     }
 }

@@ -166,6 +166,8 @@ public struct WorkerSupervisor: Sendable {
             scriptName: run.scriptName, limits: run.limits, stdlibFolder: run.stdlibFolder,
             backendSummary: effects.backendSummary, hasEmulator: effects.hasEmulator)
         start.row = run.row
+        start.postludes = run.postludes
+        start.testing = run.testing
         start.pooled = pooled
         let (startHeader, startBlob) = start.encode()
         let modules = ModuleSearcher(scriptFolder: run.script?.folder ?? ".", stdlibFolder: run.stdlibFolder)
