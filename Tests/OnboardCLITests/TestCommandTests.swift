@@ -11,7 +11,13 @@ import Testing
         let result = try await CLI.onboardAsync(["test", "--allow-read=examples/files", "tests/"])
         #expect(result.status == 0, "\(result)")
         #expect(result.stdout.contains("ok   tests/onboarding_test.lua  ......"), "\(result.stdout)")
-        #expect(result.stdout.contains("6 passed, 0 failed in 1 file"))
+        #expect(result.stdout.contains("ok   tests/examples_test.lua  .......") && result.stdout.contains("13 passed, 0 failed in 2 files"), "\(result.stdout)")
+    }
+
+    @Test("the benchmark's 50 tests of the seed flow's branches pass, each on its own emulator")
+    func branches() async throws {
+        let result = try await CLI.onboardAsync(["test", "--allow-read=examples/files", "scripts/bench/flow_tests/"])
+        #expect(result.status == 0 && result.stdout.contains("50 passed, 0 failed in 1 file"), "\(result.stdout)")
     }
 
     static let sample = """

@@ -23,6 +23,7 @@ import report_module
 import report_durability
 import report_batch
 import report_worker
+import report_tests
 
 # The targets (docs/benchmarks.md explains them).
 COLD_START_MS = 15.0
@@ -129,6 +130,7 @@ def main():
     durability = report_durability.load(res, hyperfine)
     batch = report_batch.load(res, hyperfine)
     webhooks = report_worker.load(res)
+    flowtests = report_tests.load(res, hyperfine)
 
     # ---- numbers
     cold_onboard = cold["onboard"]["median"]
@@ -201,6 +203,8 @@ def main():
         summary += report_batch.summary_rows(batch, verdict_min)
     if webhooks:
         summary += report_worker.summary_rows(webhooks)
+    if flowtests:
+        summary += report_tests.summary_rows(flowtests, verdict_max)
 
     # ---- markdown
     now = datetime.datetime.now().astimezone()
@@ -385,6 +389,8 @@ def main():
         report_batch.section(batch, w)
     if webhooks:
         report_worker.section(webhooks, w)
+    if flowtests:
+        report_tests.section(flowtests, w)
 
     Path(a.output).write_text("\n".join(md))
 
