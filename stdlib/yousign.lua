@@ -143,6 +143,22 @@ if control then
     if not ok then raise(result, 2) end
     return result.unix
   end
+  --- emulator.seed{ templates = { { name = "Loan onboarding", action_groups = { "identity_verification",
+  --- "signature_request" } } } }: adds workflow templates (Yousign staff make them; the emulator's
+  --- fixtures have three). Returns { templates = { <each as GET /v3/workflow_templates shows it> } }.
+  function E.seed(fixtures)
+    if type(fixtures) ~= "table" then error("emulator.seed{ templates = {...} }: a table expected, got " .. type(fixtures), 2) end
+    for key in pairs(fixtures) do
+      if key ~= "templates" then error("emulator.seed: unknown key '" .. tostring(key) .. "' (known: templates)", 2) end
+    end
+    local made = {}
+    for i, template in ipairs(fixtures.templates or {}) do
+      local ok, result = control("add_template", template)
+      if not ok then raise(result, 2) end
+      made[i] = result
+    end
+    return { templates = made }
+  end
   --- emulator.faults{ path = "/signature_requests/*/documents", status = 503 [, method, count, retry_after] }
   --- or { path = ..., drop = true }: adds a fault rule; emulator.faults() adds none. Returns the
   --- active rules, each { id, method, path, status or drop, retry_after, remaining }.

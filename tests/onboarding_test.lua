@@ -38,3 +38,29 @@ describe("each test's emulator", function()
     expect(#yousign.workflow_sessions.list().data).to_be(0)
   end)
 end)
+
+describe("a template of the test's own", function()
+  before_each(function()
+    emulator.seed{ templates = { { name = "Loan onboarding", action_groups = { "identity_verification", "signature_request" } } } }
+  end)
+
+  it("is listed beside the fixtures' three", function()
+    local names = {}
+    for _, t in ipairs(yousign.workflow_templates.list().data) do names[#names + 1] = t.name end
+    expect(names).to_contain("Loan onboarding")
+    expect(#names).to_be(4)
+  end)
+
+  it("starts a session like any other", function()
+    local template
+    for _, t in ipairs(yousign.workflow_templates.list().data) do if t.name == "Loan onboarding" then template = t end end
+    local session = yousign.workflow_sessions.create{ workflow_template_id = template.id, name = "Loan of Kelly Smith" }
+    expect(session.status).to_be("awaiting")
+    expect(#session.action_groups).to_be(2)
+  end)
+
+  it("refuses an unknown action group type", function()
+    expect(function() emulator.seed{ templates = { { name = "X", action_groups = { "telepathy" } } } } end)
+      .to_fail_with("'telepathy' is not an action group type")
+  end)
+end)

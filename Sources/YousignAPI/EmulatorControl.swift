@@ -77,6 +77,11 @@ public struct EmulatorControl: Sendable {
 
     public func clearFaults() async throws(YousignError) -> APIResult { try await send("DELETE", "/faults") }
 
+    /// Adds a workflow template (`POST /_emulator/workflow_templates`: name, action_groups...).
+    public func addTemplate(_ template: JSONValue) async throws(YousignError) -> APIResult {
+        try await send("POST", "/workflow_templates", body: template)
+    }
+
     private func segment(_ value: String) throws(YousignError) -> String {
         guard APICall.isPathSegment(value) else {
             throw YousignError(status: nil, type: "request.invalid", detail: "'\(value.prefix(60))' is not an id", method: "POST", path: "/_emulator")

@@ -114,6 +114,8 @@ public enum ControlAction: Sendable, Equatable {
     case faults(JSONValue)
     case listFaults
     case clearFaults
+    /// Adds a workflow template, a JSON object (`emulator.seed{ templates = {...} }`).
+    case addTemplate(JSONValue)
 
     /// Runs it on a control client.
     func run(on c: EmulatorControl) async throws(YousignError) -> APIResult {
@@ -132,6 +134,7 @@ public enum ControlAction: Sendable, Equatable {
         case .faults(let rule): try await c.addFault(rule)
         case .listFaults: try await c.faults()
         case .clearFaults: try await c.clearFaults()
+        case .addTemplate(let template): try await c.addTemplate(template)
         }
     }
 }

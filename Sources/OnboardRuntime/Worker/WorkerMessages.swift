@@ -132,6 +132,7 @@ enum WorkerMessages {
         case .faults(let rule): ("faults", [rule])
         case .listFaults: ("list_faults", [])
         case .clearFaults: ("clear_faults", [])
+        case .addTemplate(let template): ("add_template", [template])
         }
         return .message(.control, ["action": .string(name), "args": .array(args)])
     }
@@ -163,6 +164,9 @@ enum WorkerMessages {
             return .faults(rule)
         case "list_faults": return .listFaults
         case "clear_faults": return .clearFaults
+        case "add_template":
+            guard let template = a.first else { throw bad("template") }
+            return .addTemplate(template)
         default: throw bad("control action")
         }
     }

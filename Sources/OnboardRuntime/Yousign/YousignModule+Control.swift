@@ -43,6 +43,13 @@ extension YousignModule {
             }
         case "list_faults": action = .listFaults
         case "clear_faults": action = .clearFaults
+        case "add_template":
+            guard case .table(let template) = try args.value(1) else {
+                return fail(args, "emulator.seed: each template must be a table, got \(args.type(1))")
+            }
+            do { action = .addTemplate(try CallBuilder.json(.table(template), "emulator.seed", at: "template")) } catch let error as CallBuilder.Failure {
+                return fail(args, error.message)
+            }
         default: throw args.bad(0, "emulator action")
         }
         return push(host.control(action), args, name: "emulator." + name)

@@ -10,6 +10,7 @@ enum Routes {
         VerificationRoutes.register(&r)
         ControlRoutes.register(&r)
         FaultRoutes.register(&r)
+        TemplateControlRoutes.register(&r)
         return r
     }
 }

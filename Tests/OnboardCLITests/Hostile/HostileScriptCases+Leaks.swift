@@ -156,7 +156,7 @@ extension HostileCase {
             """#,
             flags: ["--ephemeral"],
             expect: 1,
-            stdout: "false\tstdlib/yousign/paginate.lua:12: attempt to perform arithmetic on a nil value (local 'nparams')\nfalse\tstdlib/yousign.lua:186: bad argument #1 to 'real_date' (invalid conversion specifier '%Ez')\n",
+            stdout: "false\tstdlib/yousign/paginate.lua:12: attempt to perform arithmetic on a nil value (local 'nparams')\nfalse\tstdlib/yousign.lua:202: bad argument #1 to 'real_date' (invalid conversion specifier '%Ez')\n",
             stderrContains: ["date result cannot be represented in this installation"]),
         HostileCase(
             name: "errors in yousign.wait's arguments point at the script's line",
