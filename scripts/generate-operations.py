@@ -11,6 +11,7 @@ scripts/operations-overrides.yml, and writes:
                                                             (SWIFT_GROUPS: signature requests,
                                                             onboarding, account)
   docs/lua-api.md                                           the Lua functions, one table per resource
+  stdlib/types/yousign.lua                                  LuaLS type definitions (`onboard types`)
 
 Each operation gets a dotted Lua name from its path and method (the rules are in `rule_name` and at
 the top of docs/lua-api.md); the overrides file renames the few operations where the rules clash or
@@ -29,6 +30,7 @@ import sys
 from pathlib import Path
 
 import operations_docs  # beside this script
+import operations_types  # beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SPEC = ROOT.parent / "shared" / "yousign" / "openapi-v3.yml"
@@ -45,6 +47,7 @@ SWIFT_GROUPS = [
      None),
 ]
 DOCS_OUT = ROOT / "docs" / "lua-api.md"
+TYPES_OUT = ROOT / "stdlib" / "types" / "yousign.lua"
 METHODS = ("get", "post", "put", "patch", "delete")
 BASE_PATH = "/v3"
 SWIFT_WIDTH = 120
@@ -506,7 +509,8 @@ def generate(spec_path):
         raise Failure(problems)
     docs = operations_docs.render_docs(ops, overrides, base_path=BASE_PATH, snake_case=snake_case,
                                        iterator_name=iterator_name)
-    return ops, overrides, {**render_swift(ops), DOCS_OUT: docs}
+    types = operations_types.render_types(spec, ops, base_path=BASE_PATH, snake_case=snake_case)
+    return ops, overrides, {**render_swift(ops), DOCS_OUT: docs, TYPES_OUT: types}
 
 
 def diff_summary(path, old, new):

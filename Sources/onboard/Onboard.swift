@@ -16,7 +16,7 @@ struct Onboard: ParsableCommand {
             Exit codes: 0 success, 1 script error, 2 usage error, 3 a sandbox limit fired.
             """,
         version: "onboard \(version) (\(LuaInfo.release))",
-        subcommands: [Run.self, Batch.self, Runs.self, Repl.self, Test.self, Serve.self, Worker.self, Listen.self, Trigger.self, SandboxWorker.self]
+        subcommands: [Run.self, Batch.self, Runs.self, Repl.self, Test.self, Types.self, Serve.self, Worker.self, Listen.self, Trigger.self, SandboxWorker.self]
     )
 
     /// Parses, runs and maps every failure to the documented exit codes.

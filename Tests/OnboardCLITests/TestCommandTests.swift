@@ -8,16 +8,20 @@ import Testing
 @Suite("onboard test") struct TestCommandTests {
     @Test("the seed flow's tests in tests/ pass through onboard test (scripts/test runs them here)")
     func seedFlowTests() async throws {
-        let result = try await CLI.onboardAsync(["test", "--allow-read=examples/files", "tests/"])
-        #expect(result.status == 0, "\(result)")
-        #expect(result.stdout.contains("ok   tests/onboarding_test.lua  ......"), "\(result.stdout)")
-        #expect(result.stdout.contains("ok   tests/examples_test.lua  .......") && result.stdout.contains("16 passed, 0 failed in 2 files"), "\(result.stdout)")
+        try await withMachineToMyself {
+            let result = try await CLI.onboardAsync(["test", "--allow-read=examples/files", "tests/"])
+            #expect(result.status == 0, "\(result)")
+            #expect(result.stdout.contains("ok   tests/onboarding_test.lua  ......"), "\(result.stdout)")
+            #expect(result.stdout.contains("ok   tests/examples_test.lua  .......") && result.stdout.contains("16 passed, 0 failed in 2 files"), "\(result.stdout)")
+        }
     }
 
     @Test("the benchmark's 50 tests of the seed flow's branches pass, each on its own emulator")
     func branches() async throws {
-        let result = try await CLI.onboardAsync(["test", "--allow-read=examples/files", "scripts/bench/flow_tests/"])
-        #expect(result.status == 0 && result.stdout.contains("50 passed, 0 failed in 1 file"), "\(result.stdout)")
+        try await withMachineToMyself {
+            let result = try await CLI.onboardAsync(["test", "--allow-read=examples/files", "scripts/bench/flow_tests/"])
+            #expect(result.status == 0 && result.stdout.contains("50 passed, 0 failed in 1 file"), "\(result.stdout)")
+        }
     }
 
     static let sample = """
@@ -71,35 +75,39 @@ import Testing
 
     @Test("each test has its own emulator: what one leaves, another never sees, in whatever order they run")
     func isolation() async throws {
-        let folder = try TempFolder(text: ["state_test.lua": """
-            for i = 1, 8 do
-              it("makes one session (" .. i .. ")", function()
-                expect(#yousign.workflow_sessions.list().data).to_be(0)
-                local t = yousign.workflow_templates.list().data[1]
-                yousign.workflow_sessions.create{ workflow_template_id = t.id, name = "left behind " .. i }
-                emulator.advance(86400)
-                expect(#yousign.workflow_sessions.list().data).to_be(1)
-              end)
-            end
-            """])
-        let result = try await CLI.onboardAsync(["test", "--concurrency", "4", "."], in: folder.url)
-        #expect(result.status == 0 && result.stdout.contains("8 passed, 0 failed"), "\(result)")
+        try await withMachineToMyself {
+            let folder = try TempFolder(text: ["state_test.lua": """
+                for i = 1, 8 do
+                  it("makes one session (" .. i .. ")", function()
+                    expect(#yousign.workflow_sessions.list().data).to_be(0)
+                    local t = yousign.workflow_templates.list().data[1]
+                    yousign.workflow_sessions.create{ workflow_template_id = t.id, name = "left behind " .. i }
+                    emulator.advance(86400)
+                    expect(#yousign.workflow_sessions.list().data).to_be(1)
+                  end)
+                end
+                """])
+            let result = try await CLI.onboardAsync(["test", "--concurrency", "4", "."], in: folder.url)
+            #expect(result.status == 0 && result.stdout.contains("8 passed, 0 failed"), "\(result)")
+        }
     }
 
     @Test("a test that escapes (an ungranted file, an endless loop) gets run's sandbox answers as a failure, and the runner goes on")
     func sandbox() async throws {
-        let folder = try TempFolder(text: ["escape_test.lua": """
-            it("reads a file it was not granted", function()
-              yousign.verifications.identity_documents.create{ file = "/etc/passwd", first_name = "K", last_name = "S" }
-            end)
-            it("loops forever", function() while true do end end)
-            it("goes on", function() expect(io).to_be(nil) end)
-            """])
-        let result = try await CLI.onboardAsync(["test", "--time-limit", "2s", "."], in: folder.url)
-        #expect(result.status == 1, "\(result)")
-        #expect(result.stdout.contains("FAIL escape_test.lua  FF.  (3 tests, 2 failed"), "\(result.stdout)")
-        #expect(result.stdout.contains("read access to '/etc/passwd' is not granted"), "\(result.stdout)")
-        #expect(result.stdout.contains("time limit exceeded (--time-limit 2s)"), "\(result.stdout)")
+        try await withMachineToMyself {
+            let folder = try TempFolder(text: ["escape_test.lua": """
+                it("reads a file it was not granted", function()
+                  yousign.verifications.identity_documents.create{ file = "/etc/passwd", first_name = "K", last_name = "S" }
+                end)
+                it("loops forever", function() while true do end end)
+                it("goes on", function() expect(io).to_be(nil) end)
+                """])
+            let result = try await CLI.onboardAsync(["test", "--time-limit", "2s", "."], in: folder.url)
+            #expect(result.status == 1, "\(result)")
+            #expect(result.stdout.contains("FAIL escape_test.lua  FF.  (3 tests, 2 failed"), "\(result.stdout)")
+            #expect(result.stdout.contains("read access to '/etc/passwd' is not granted"), "\(result.stdout)")
+            #expect(result.stdout.contains("time limit exceeded (--time-limit 2s)"), "\(result.stdout)")
+        }
     }
 
     @Test("usage: no test file, a path that does not exist (exit 2); a file that does not load fails with its line (exit 1)")
@@ -112,5 +120,28 @@ import Testing
         let broken = try TempFolder(text: ["broken_test.lua": "it('x', function()\n  expect(1).to_be(1)\nend\n"])
         let result = try await CLI.onboardAsync(["test", "."], in: broken.url)
         #expect(result.status == 1 && result.stdout.contains("broken_test.lua:"), "\(result)")
+    }
+}
+
+@Suite("onboard types") struct TypesCommandTests {
+    @Test("writes the LuaLS files and points .luarc.json at them, keeping what a .luarc.json had")
+    func writesTypes() async throws {
+        let folder = try TempFolder(text: [".luarc.json": #"{"diagnostics.disable": ["lowercase-global"], "workspace.library": ["vendor"]}"#])
+        let result = try await CLI.onboardAsync(["types", "--out", "types"], in: folder.url)
+        #expect(result.status == 0, "\(result)")
+        for file in ["yousign.lua", "emulator.lua", "onboard.lua"] {
+            let text = try String(contentsOf: folder.url.appendingPathComponent("types/" + file), encoding: .utf8)
+            #expect(text.hasPrefix("---@meta "), "\(file)")
+        }
+        let yousign = try String(contentsOf: folder.url.appendingPathComponent("types/yousign.lua"), encoding: .utf8)
+        #expect(yousign.contains("---`POST /v3/signature_requests`\n---@param params? yousign.CreateSignatureRequest\n---@return yousign.SignatureRequest\nfunction yousign.signature_requests.create(params) end"))
+        let luarc = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.url.appendingPathComponent(".luarc.json"))) as? [String: Any])
+        #expect(luarc["workspace.library"] as? [String] == ["vendor", "types"])
+        #expect(luarc["diagnostics.disable"] as? [String] == ["lowercase-global"])
+        #expect(luarc["runtime.version"] as? String == "Lua 5.4")
+        let again = try await CLI.onboardAsync(["types", "--out", "types"], in: folder.url)
+        #expect(again.status == 0)
+        let after = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.url.appendingPathComponent(".luarc.json"))) as? [String: Any])
+        #expect(after["workspace.library"] as? [String] == ["vendor", "types"], "not added twice")
     }
 }
