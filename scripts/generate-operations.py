@@ -11,7 +11,8 @@ scripts/operations-overrides.yml, and writes:
                                                             (SWIFT_GROUPS: signature requests,
                                                             onboarding, account)
   docs/lua-api.md                                           the Lua functions, one table per resource
-  stdlib/types/yousign.lua                                  LuaLS type definitions (`onboard types`)
+  stdlib/types/yousign.lua, stdlib/types/yousign/*.lua      LuaLS type definitions (`onboard types`),
+                                                            a file per resource
 
 Each operation gets a dotted Lua name from its path and method (the rules are in `rule_name` and at
 the top of docs/lua-api.md); the overrides file renames the few operations where the rules clash or
@@ -47,7 +48,7 @@ SWIFT_GROUPS = [
      None),
 ]
 DOCS_OUT = ROOT / "docs" / "lua-api.md"
-TYPES_OUT = ROOT / "stdlib" / "types" / "yousign.lua"
+TYPES_DIR = ROOT / "stdlib" / "types"
 METHODS = ("get", "post", "put", "patch", "delete")
 BASE_PATH = "/v3"
 SWIFT_WIDTH = 120
@@ -510,7 +511,7 @@ def generate(spec_path):
     docs = operations_docs.render_docs(ops, overrides, base_path=BASE_PATH, snake_case=snake_case,
                                        iterator_name=iterator_name)
     types = operations_types.render_types(spec, ops, base_path=BASE_PATH, snake_case=snake_case)
-    return ops, overrides, {**render_swift(ops), DOCS_OUT: docs, TYPES_OUT: types}
+    return ops, overrides, {**render_swift(ops), DOCS_OUT: docs, **{TYPES_DIR / name: text for name, text in types.items()}}
 
 
 def diff_summary(path, old, new):
@@ -529,8 +530,9 @@ def diff_summary(path, old, new):
 
 
 def leftovers(outputs):
-    """Generated Swift files this run does not write (a group renamed or removed)."""
-    return sorted(p for p in SWIFT_DIR.glob("*.generated.swift") if p not in outputs)
+    """Generated files this run does not write (a group or a resource renamed or removed)."""
+    generated = list(SWIFT_DIR.glob("*.generated.swift")) + list((TYPES_DIR / "yousign").glob("*.lua"))
+    return sorted(p for p in generated if p not in outputs)
 
 
 def main():

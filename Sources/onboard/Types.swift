@@ -29,15 +29,19 @@ struct Types: ParsableCommand {
         }
         let fm = FileManager.default
         let source = stdlib + "/types"
-        let files = ((try? fm.contentsOfDirectory(atPath: source)) ?? []).filter { $0.hasSuffix(".lua") }.sorted()
+        // yousign.lua, emulator.lua, onboard.lua and yousign/<resource>.lua
+        let files = ((try? fm.subpathsOfDirectory(atPath: source)) ?? []).filter { $0.hasSuffix(".lua") }.sorted()
         guard !files.isEmpty else {
             Diagnostics.error("\(source) has no type definitions")
             throw ExitCode(ExitStatus.scriptError)
         }
         do {
             try fm.createDirectory(atPath: out, withIntermediateDirectories: true)
+            // a resource gone from the spec leaves no stale file behind
+            if fm.fileExists(atPath: out + "/yousign") { try fm.removeItem(atPath: out + "/yousign") }
             for file in files {
                 let target = out + "/" + file
+                try fm.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
                 if fm.fileExists(atPath: target) { try fm.removeItem(atPath: target) }
                 try fm.copyItem(atPath: source + "/" + file, toPath: target)
             }
@@ -45,7 +49,7 @@ struct Types: ParsableCommand {
             Diagnostics.error("--out \(out): \(error.localizedDescription)")
             throw ExitCode(ExitStatus.usage)
         }
-        print("wrote \(files.map { out + "/" + $0 }.joined(separator: ", "))")
+        print("wrote \(files.count) definition files to \(out) (yousign.lua and yousign/, emulator.lua, onboard.lua)")
         if noLuarc { return }
         let luarc = ".luarc.json"
         var settings: [String: Any] = [:]

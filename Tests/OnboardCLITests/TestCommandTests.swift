@@ -133,7 +133,7 @@ import Testing
             let text = try String(contentsOf: folder.url.appendingPathComponent("types/" + file), encoding: .utf8)
             #expect(text.hasPrefix("---@meta "), "\(file)")
         }
-        let yousign = try String(contentsOf: folder.url.appendingPathComponent("types/yousign.lua"), encoding: .utf8)
+        let yousign = try String(contentsOf: folder.url.appendingPathComponent("types/yousign/signature_requests.lua"), encoding: .utf8)
         #expect(yousign.contains("---`POST /v3/signature_requests`\n---@param params? yousign.CreateSignatureRequest\n---@return yousign.SignatureRequest\nfunction yousign.signature_requests.create(params) end"))
         let luarc = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.url.appendingPathComponent(".luarc.json"))) as? [String: Any])
         #expect(luarc["workspace.library"] as? [String] == ["vendor", "types"])

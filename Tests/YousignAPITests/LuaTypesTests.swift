@@ -9,12 +9,26 @@ import Testing
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let meta = root.appendingPathComponent("stdlib/types")
 
-    func text(_ name: String) throws -> String { try String(contentsOf: Self.meta.appendingPathComponent(name), encoding: .utf8) }
+    /// Every definition file under stdlib/types (yousign.lua and yousign/<resource>.lua...).
+    static func files() throws -> [URL] {
+        let found = FileManager.default.enumerator(at: meta, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
+        return found.filter { $0.pathExtension == "lua" }.sorted { $0.path < $1.path }
+    }
+
+    /// The `yousign` module's definitions, all its files joined.
+    func yousign() throws -> String {
+        try Self.files().filter { $0.lastPathComponent == "yousign.lua" || $0.deletingLastPathComponent().lastPathComponent == "yousign" }
+            .map { try String(contentsOf: $0, encoding: .utf8) }.joined(separator: "\n\n")
+    }
 
     @Test("every operation of the table is a function with its HTTP operation and its path parameters")
     func everyOperation() throws {
-        let lua = try text("yousign.lua")
+        let lua = try yousign()
         #expect(lua.hasPrefix("---@meta yousign\n"))
+        for file in try Self.files() {
+            let lines = try String(contentsOf: file, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).count
+            #expect(lines <= 600, "\(file.lastPathComponent): \(lines) lines")
+        }
         for op in Operation.all {
             let start = try #require(lua.range(of: "\nfunction yousign.\(op.luaName)("), "\(op.luaName) is missing")
             let before = lua[..<start.lowerBound].suffix(2000)
@@ -34,10 +48,12 @@ import Testing
             print("skipped: luac5.4 is not installed (Debian's lua5.4 package; scripts/bootstrap installs it)")
             return
         }
-        for file in try FileManager.default.contentsOfDirectory(atPath: Self.meta.path) where file.hasSuffix(".lua") {
+        let files = try Self.files()
+        #expect(files.count > 10)
+        for file in files {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/usr/bin/luac5.4")
-            p.arguments = ["-p", Self.meta.appendingPathComponent(file).path]
+            p.arguments = ["-p", file.path]
             try p.run()
             p.waitUntilExit()
             #expect(p.terminationStatus == 0, "\(file) does not parse")
@@ -83,7 +99,7 @@ import Testing
             return
         }
         let expected = try #require(try JSONSerialization.jsonObject(with: data) as? [String: [String: Any]])
-        let lua = try text("yousign.lua")
+        let lua = try yousign()
         for name in names {
             let header = try #require(lua.range(of: "---@class yousign.\(name)\n"), "no class \(name)")
             let block = lua[header.upperBound...].prefix { _ in true }.split(separator: "\n\n", maxSplits: 1).first.map(String.init) ?? ""
