@@ -111,8 +111,10 @@ struct ReplCommandTests {
         await tty.keys("\u{03}")  // drop the line
         await tty.keys("1 + 2\r")
         #expect(await tty.waitFor("1 + 2\n3\n"), "\(tty.screen)")
+        // Ctrl-D once the editor reads again (the next prompt), as a person types it
+        #expect(await tty.waitFor("3\n> "), "\(tty.screen)")
         tty.type("\u{04}")
-        #expect(await tty.waitForExit() == 0)
+        #expect(await tty.waitForExit() == 0, "\(tty.screen)")
     }
 
     @Test("on a terminal: Ctrl-C interrupts an endless loop and the session keeps its state")
